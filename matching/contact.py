@@ -4,14 +4,19 @@ import re
 
 import phonenumbers
 from stdnum.eu import vat as eu_vat
+from stdnum.exceptions import ValidationError
 
-from .text import fold
+from .text import fold, words
 
 _EMAIL_IN_ANGLES = re.compile(r"<([^<>@\s]+@[^<>\s]+)>")
 _AMAZON_RELAY = re.compile(r"@marketplace\.amazon\.[a-z.]+$")
 _ZIP_PREFIX = re.compile(r"^(?:[A-Z]{1,2})-(\d{4,5})$")
 #: City words dropped after the first token ("Frankfurt am Main").
-_CITY_FILLERS = frozenset(["am", "a", "an", "der", "d", "im", "i", "in", "bei", "b", "ob", "o", "vor", "v", "dem", "den"])
+_CITY_FILLERS = words(
+    """
+    am a an der d im i in bei b ob o vor v dem den
+    """
+)
 _CITY_ABBREVIATIONS = {
     "m": "main",
     "br": "breisgau",
@@ -73,7 +78,7 @@ def vat_key(vat, country_code=None):
         compact = _VAT_PREFIX.get(prefix, prefix) + compact
     try:
         return eu_vat.validate(compact)
-    except Exception:  # stdnum raises several ValidationError subclasses
+    except ValidationError:
         return None
 
 

@@ -1,16 +1,28 @@
 """Person names: titles, "Surname, Given name" order and name particles."""
 
-from .text import fold, fold_keep_hyphen
+from .text import fold, fold_keep_hyphen, words
 
 #: Salutations and academic titles dropped anywhere in a person name.
-TITLES = frozenset(
-    ["herr", "herrn", "frau", "fr", "hr", "dr", "doktor", "prof", "professor", "dipl", "ing", "diplom", "kfm", "kffr", "mr", "mrs", "ms", "miss", "mx", "sir", "madame", "mme", "mlle", "monsieur", "signor", "signora", "sig", "sra", "senor", "senora", "dott", "dottssa", "mag", "med", "dent", "vet", "rer", "nat", "pol", "oec", "phil", "jur", "habil", "univ", "priv", "doz", "ingenieur", "eheleute", "familie", "fam", "firma", "z", "hd"]
+TITLES = words(
+    """
+    herr herrn frau fr hr dr doktor prof professor dipl ing diplom kfm kffr mr
+    mrs ms miss mx sir madame mme mlle monsieur signor signora sig sra senor
+    senora dott dottssa mag med dent vet rer nat pol oec phil jur habil univ
+    priv doz ingenieur eheleute familie fam firma z hd
+    """
 )
 #: Degrees only dropped at the end of a name ("Anna Weber MBA").
-DEGREES = frozenset(["mba", "msc", "bsc", "ba", "ma", "phd", "llm", "jr", "sr", "ii", "iii"])
+DEGREES = words(
+    """
+    mba msc bsc ba ma phd llm jr sr ii iii
+    """
+)
 #: Surname particles that stay with the surname ("von der Leyen").
-PARTICLES = frozenset(
-    ["von", "vom", "zu", "zum", "zur", "der", "den", "van", "de", "del", "della", "di", "da", "dos", "das", "du", "le", "la", "ten", "ter", "op"]
+PARTICLES = words(
+    """
+    von vom zu zum zur der den van de del della di da dos das du le la ten ter
+    op
+    """
 )
 
 

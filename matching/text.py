@@ -71,3 +71,8 @@ def join_dotted_initials(text):
         return re.sub(r"[.\s]", "", match.group(0)) + " "
 
     return re.sub(r"(?<![\w])(?:[^\W\d_]\.\s?){2,}", _join, str(text)).strip()
+
+
+def words(text):
+    """Frozen set of the whitespace-separated words of ``text``."""
+    return frozenset(text.split())
