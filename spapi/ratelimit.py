@@ -1,0 +1,119 @@
+"""Thread-safe token buckets per (account key, operation).
+
+SP-API meters every operation with a token bucket per selling partner and
+application: ``rate`` tokens per second refill a bucket of ``burst`` tokens.
+``acquire()`` takes one token, sleeping just long enough when the bucket is
+empty. Waiting callers reserve their token first (the level may go negative),
+so concurrent threads queue fairly instead of waking up together.
+
+``time_scale`` makes buckets refill F times faster, to run benchmarks against
+a simulator whose clock is scaled by the same factor.
+"""
+
+import threading
+import time
+
+from .const import DEFAULT_RATE_LIMIT, RATE_LIMITS
+
+
+class TokenBucket:
+    def __init__(self, rate, burst, *, time_scale=1.0, clock=time.monotonic):
+        if rate <= 0 or burst < 1:
+            raise ValueError("rate must be > 0 and burst >= 1")
+        self.rate = float(rate)
+        self.burst = int(burst)
+        self.time_scale = float(time_scale)
+        self._clock = clock
+        self._tokens = float(burst)
+        self._stamp = clock()
+        self._lock = threading.Lock()
+
+    def _refill(self):
+        now = self._clock()
+        elapsed = max(0.0, now - self._stamp)
+        self._stamp = now
+        gained = elapsed * self.rate * self.time_scale
+        self._tokens = min(float(self.burst), self._tokens + gained)
+
+    def reserve(self):
+        """Take one token; return the seconds to wait before using it."""
+        with self._lock:
+            self._refill()
+            self._tokens -= 1.0
+            if self._tokens >= 0:
+                return 0.0
+            return -self._tokens / (self.rate * self.time_scale)
+
+    def acquire(self, sleep=time.sleep):
+        wait = self.reserve()
+        if wait > 0:
+            sleep(wait)
+        return wait
+
+    @property
+    def tokens(self):
+        with self._lock:
+            self._refill()
+            return self._tokens
+
+    def set_rate(self, rate):
+        """Adopt the rate Amazon announced (keeps the current level)."""
+        if rate <= 0:
+            return
+        with self._lock:
+            self._refill()
+            self.rate = float(rate)
+
+
+def parse_rate_header(value):
+    """``x-amzn-RateLimit-Limit`` value -> float rate, or None if unusable."""
+    try:
+        rate = float(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return rate if rate > 0 else None
+
+
+class RateLimiter:
+    """Registry of buckets keyed by (account key, operation)."""
+
+    def __init__(
+        self, *, limits=None, time_scale=1.0, clock=time.monotonic, sleep=time.sleep
+    ):
+        self.limits = dict(RATE_LIMITS if limits is None else limits)
+        self.time_scale = time_scale
+        self._clock = clock
+        self._sleep = sleep
+        self._buckets = {}
+        self._lock = threading.Lock()
+
+    def bucket(self, account_key, operation):
+        key = (account_key, operation)
+        with self._lock:
+            bucket = self._buckets.get(key)
+            if bucket is None:
+                rate, burst = self.limits.get(operation, DEFAULT_RATE_LIMIT)
+                bucket = TokenBucket(
+                    rate, burst, time_scale=self.time_scale, clock=self._clock
+                )
+                self._buckets[key] = bucket
+            return bucket
+
+    def acquire(self, account_key, operation, sleep=None):
+        """Block until a request may be sent; return the seconds slept."""
+        bucket = self.bucket(account_key, operation)
+        return bucket.acquire(sleep or self._sleep)
+
+    def update_from_header(self, account_key, operation, header_value):
+        rate = parse_rate_header(header_value)
+        if rate is not None:
+            self.bucket(account_key, operation).set_rate(rate)
+        return rate
+
+
+_shared = RateLimiter()
+
+
+def shared_limiter():
+    """Process-wide limiter: all clients of one account share its buckets."""
+    return _shared
