@@ -6,6 +6,7 @@ from typing import NamedTuple
 from .const import DATE_FORMAT
 from .errors import InvalidResponse
 
+_SELLERS_OP = "getMarketplaceParticipations"
 DEFAULT_INCLUDED = (
     "BUYER",
     "RECIPIENT",
@@ -85,10 +86,14 @@ def search_page(response):
     payload = response.payload
     orders = payload.get("orders") if isinstance(payload, dict) else None
     if not isinstance(orders, list) or not all(isinstance(o, dict) for o in orders):
-        raise InvalidResponse("searchOrders answer without an orders list")
+        raise InvalidResponse(
+            "searchOrders answer without an orders list", operation="searchOrders"
+        )
     pagination = response.pagination or {}
     if not isinstance(pagination, dict):
-        raise InvalidResponse("searchOrders pagination is not an object")
+        raise InvalidResponse(
+            "searchOrders pagination is not an object", operation="searchOrders"
+        )
     return SearchPage(
         orders=orders,
         next_token=pagination.get("nextToken") or None,
@@ -101,7 +106,9 @@ def order_payload(response, order_id):
     payload = response.payload
     order = payload.get("order") if isinstance(payload, dict) else None
     if not isinstance(order, dict) or not order.get("orderId"):
-        raise InvalidResponse(f"getOrder answer without order for {order_id}")
+        raise InvalidResponse(
+            f"getOrder answer without order for {order_id}", operation="getOrder"
+        )
     return order
 
 
@@ -111,12 +118,16 @@ def participations(response):
     if payload == {}:  # the library turns ``"payload": []`` into ``{}``
         payload = []
     if not isinstance(payload, list):
-        raise InvalidResponse("getMarketplaceParticipations payload is not a list")
+        raise InvalidResponse(
+            "getMarketplaceParticipations payload is not a list", operation=_SELLERS_OP
+        )
     result = []
     for entry in payload:
         market = entry.get("marketplace") if isinstance(entry, dict) else None
         if not isinstance(market, dict) or not market.get("id"):
-            raise InvalidResponse("marketplace participation without marketplace")
+            raise InvalidResponse(
+                "marketplace participation without marketplace", operation=_SELLERS_OP
+            )
         participation = entry.get("participation") or {}
         result.append(
             {
