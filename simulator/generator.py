@@ -133,6 +133,7 @@ def _order(ctx, mp, person, repeat, created):
     ]
     if plan == "PARTIALLY_SHIPPED" and len(lines) == 1:
         lines[0]["qty"] = max(2, lines[0]["qty"])
+        lines[0]["charges"]["ITEM"] = lines[0]["unit"] * lines[0]["qty"]
     cod = (
         mp == "DE"
         and not fba
