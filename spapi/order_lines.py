@@ -1,6 +1,6 @@
 """Order lines (``orderItems``) of a v2026 order, plus shared helpers."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
 
@@ -42,7 +42,7 @@ class AmazonOrderLine:
     quantity_shipped: int
     unit_price: Decimal | None
     promotion_ids: tuple
-    gift_message: str | None
+    gift_message: str | None = field(repr=False)  # buyer text: keep out of logs
     gift_wrap_level: str | None
     condition: str | None
     business_price: bool
