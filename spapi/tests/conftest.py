@@ -7,6 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from spapi.client import SpApiClient
+from spapi.ratelimit import RateLimiter
+from spapi.tests.stub import Stub
+
+SECRET = "client-secret-XYZ"
+
 for _name in ("SP_API_DEFAULT_MARKETPLACE", "AWS_ENV"):
     os.environ.pop(_name, None)
 os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
@@ -40,3 +46,39 @@ def _offline_env(monkeypatch):
         monkeypatch.delenv(name, raising=False)
         monkeypatch.delenv(name.lower(), raising=False)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+
+
+@pytest.fixture
+def stub():
+    server = Stub()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def sleeps():
+    return []
+
+
+@pytest.fixture
+def make_client(stub, sleeps):
+    clients = []
+
+    def make(refresh_token="Atzr|one", **kwargs):
+        kwargs.setdefault("max_retries", 3)
+        kwargs.setdefault("timeout", (2, 5))
+        kwargs.setdefault("rate_limiter", RateLimiter(sleep=sleeps.append))
+        client = SpApiClient(
+            stub.url,
+            lwa_client_id="amzn1.application-oa2-client.test",
+            lwa_client_secret=SECRET,
+            refresh_token=refresh_token,
+            sleep=sleeps.append,
+            **kwargs,
+        )
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.close()

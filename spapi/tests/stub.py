@@ -4,11 +4,13 @@ import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 SEARCH = "/orders/2026-01-01/orders"
 TOKEN = "/auth/o2/token"
 SELLERS = "/sellers/v1/marketplaceParticipations"
+DE = "A1PA6795UKMFR9"
 
 
 class Reply:
@@ -119,3 +121,25 @@ class Stub:
             do_GET = do_POST = _serve
 
         return Handler
+
+
+SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "spapi" / "samples"
+
+
+def sample(name):
+    data = json.loads((SAMPLES / name).read_text())
+    return data.get("body") or data.get("response")
+
+
+def page(orders=(), next_token=None, **extra):
+    body = {"orders": list(orders), "lastUpdatedBefore": "2026-01-02T00:00:00Z"}
+    if next_token:
+        body["pagination"] = {"nextToken": next_token}
+    body.update(extra)
+    return Reply(body=body)
+
+
+def search(client, **kwargs):
+    """All pages of a searchOrders call on DE."""
+    kwargs.setdefault("last_updated_after", "2026-01-01T00:00:00Z")
+    return list(client.search_orders([DE], **kwargs))
