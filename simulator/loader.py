@@ -28,8 +28,12 @@ def load_orders(source):
     if isinstance(source, (list, tuple)):
         return extract_orders(list(source))
     path = Path(source)
-    files = sorted(path.glob("*.json")) if path.is_dir() else [path]
+    if not path.is_dir():
+        return extract_orders(json.loads(path.read_text(encoding="utf-8")))
     orders = []
-    for file in files:
-        orders.extend(extract_orders(json.loads(file.read_text(encoding="utf-8"))))
+    for file in sorted(path.glob("*.json")):  # files without orders are skipped
+        try:
+            orders.extend(extract_orders(json.loads(file.read_text(encoding="utf-8"))))
+        except (TypeError, ValueError):
+            continue
     return orders
