@@ -207,9 +207,8 @@ def main():
         start = time.perf_counter()
         stats = evaluate(base_keys, index, orders, preset)
         report(preset, stats, orders)
-        print(
-            f"{'':<14} {1000 * (time.perf_counter() - start) / len(orders):.2f} ms/order"
-        )
+        per_order = 1000 * (time.perf_counter() - start) / len(orders)
+        print(f"{'':<14} {per_order:.2f} ms/order")
 
 
 if __name__ == "__main__":

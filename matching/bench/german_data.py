@@ -1,10 +1,47 @@
 """Seeded generator of German partners and Amazon orders for ``german.py``."""
 
 
-GIVEN = ["Hans", "Peter", "Klaus", "Jürgen", "Michael", "Thomas", "Andreas", "Stefan", "Frank", "Uwe", "Wolfgang", "Karl-Heinz", "Karl", "Günter", "Jörg", "Matthias", "Christian", "Alexander", "Sebastian", "Tobias", "Jan", "Lukas", "Felix", "Maximilian", "Jonas", "Leon", "Paul", "Björn", "Sören", "Ömer", "Anna", "Maria", "Ursula", "Monika", "Petra", "Sabine", "Andrea", "Claudia", "Susanne", "Birgit", "Julia", "Katharina", "Laura", "Lea", "Sophie", "Hannah", "Lena", "Jürgen", "Gisela", "Renate", "Brigitte", "Ingrid", "Helga", "Käthe", "Jutta", "Doris", "Silke", "Heike", "Anja", "Nicole", "Simone", "Melanie", "Christiane", "Daniela", "Michaela", "Franziska", "Johanna", "Charlotte", "Emilia", "Friederike", "Annegret", "Hans-Jürgen", "Ernst", "Otto", "Dieter", "Horst", "Manfred", "Rüdiger"]
-SURNAMES = ["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz", "Hoffmann", "Schäfer", "Koch", "Bauer", "Richter", "Klein", "Wolf", "Schröder", "Neumann", "Schwarz", "Zimmermann", "Braun", "Krüger", "Hofmann", "Hartmann", "Lange", "Schmitt", "Werner", "Schmitz", "Krause", "Meier", "Lehmann", "Schmid", "Schulze", "Maier", "Köhler", "Herrmann", "König", "Walter", "Mayer", "Huber", "Kaiser", "Fuchs", "Peters", "Lang", "Scholz", "Möller", "Weiß", "Jung", "Hahn", "Schubert", "Vogel", "Friedrich", "Keller", "Günther", "Frank", "Berger", "Winkler", "Roth", "Beck", "Lorenz", "Baumann", "Franke", "Albrecht", "Schuster", "Simon", "Ludwig", "Böhm", "Winter", "Kraus", "Martin", "Schumacher", "Krämer", "Vogt", "Stein", "Jäger", "Otto", "Sommer", "Groß", "Seidel", "Heinrich", "Brandt", "Haas", "Schreiber", "Graf", "Schulte", "Dietrich", "Ziegler", "Kuhn", "Kühn", "Pohl", "Engel", "Horn", "Busch", "Bergmann", "Thomas", "Voigt", "Sauer", "Arnold", "Wolff", "Pfeiffer", "Müller-Lüdenscheidt"]
+def _split(text):
+    """Words of ``text`` in order."""
+    return text.split()
+
+
+GIVEN = _split(
+    """
+    Hans Peter Klaus Jürgen Michael Thomas Andreas Stefan Frank Uwe Wolfgang
+    Karl-Heinz Karl Günter Jörg Matthias Christian Alexander Sebastian Tobias Jan
+    Lukas Felix Maximilian Jonas Leon Paul Björn Sören Ömer Anna Maria Ursula Monika
+    Petra Sabine Andrea Claudia Susanne Birgit Julia Katharina Laura Lea Sophie
+    Hannah Lena Jürgen Gisela Renate Brigitte Ingrid Helga Käthe Jutta Doris Silke
+    Heike Anja Nicole Simone Melanie Christiane Daniela Michaela Franziska Johanna
+    Charlotte Emilia Friederike Annegret Hans-Jürgen Ernst Otto Dieter Horst Manfred
+    Rüdiger
+    """
+)
+SURNAMES = _split(
+    """
+    Müller Schmidt Schneider Fischer Weber Meyer Wagner Becker Schulz Hoffmann
+    Schäfer Koch Bauer Richter Klein Wolf Schröder Neumann Schwarz Zimmermann Braun
+    Krüger Hofmann Hartmann Lange Schmitt Werner Schmitz Krause Meier Lehmann Schmid
+    Schulze Maier Köhler Herrmann König Walter Mayer Huber Kaiser Fuchs Peters Lang
+    Scholz Möller Weiß Jung Hahn Schubert Vogel Friedrich Keller Günther Frank
+    Berger Winkler Roth Beck Lorenz Baumann Franke Albrecht Schuster Simon Ludwig
+    Böhm Winter Kraus Martin Schumacher Krämer Vogt Stein Jäger Otto Sommer Groß
+    Seidel Heinrich Brandt Haas Schreiber Graf Schulte Dietrich Ziegler Kuhn Kühn
+    Pohl Engel Horn Busch Bergmann Thomas Voigt Sauer Arnold Wolff Pfeiffer
+    Müller-Lüdenscheidt
+    """
+)
 PARTICLE_NAMES = ["von der Heide", "von Bülow", "van Dijk", "de Vries", "zu Guttenberg"]
-STREETS = ["Haupt", "Bahnhof", "Garten", "Schul", "Dorf", "Kirch", "Wald", "Ring", "Berg", "Linden", "Sonnen", "Wiesen", "Post", "Feld", "Birken", "Rosen", "Mühlen", "Goethe", "Schiller", "Friedhof", "Eichen", "Park", "Tal", "Buchen", "Markt", "Mozart", "Am-Anger", "Beethoven", "Kastanien", "Industrie", "Lessing", "Jahn", "Uhland", "Bismarck", "Heine", "Blumen", "Poststraßen-Kreuz", "Fichten", "Tannen", "Ahorn", "Wilhelm", "Kant", "Königs", "Fröbel", "Höhen", "Müller-Lüdenscheidt", "Brunnen", "Kreuz", "Hölderlin", "Grüner-Weg", "Talblick", "Weiher", "Moor"]
+STREETS = _split(
+    """
+    Haupt Bahnhof Garten Schul Dorf Kirch Wald Ring Berg Linden Sonnen Wiesen Post
+    Feld Birken Rosen Mühlen Goethe Schiller Friedhof Eichen Park Tal Buchen Markt
+    Mozart Am-Anger Beethoven Kastanien Industrie Lessing Jahn Uhland Bismarck Heine
+    Blumen Poststraßen-Kreuz Fichten Tannen Ahorn Wilhelm Kant Königs Fröbel Höhen
+    Müller-Lüdenscheidt Brunnen Kreuz Hölderlin Grüner-Weg Talblick Weiher Moor
+    """
+)
 STREET_TYPES = ["straße", "weg", "platz", "allee", "gasse", "ring", "damm"]
 CITIES = [
     ("Berlin", "10"),
@@ -62,7 +99,12 @@ LEGAL_VARIANTS = {
     "KG": ["KG"],
     "OHG": ["oHG", "OHG"],
 }
-TRADES = ["Bäckerei", "Elektro", "Sanitär", "Dachdeckerei", "Autohaus", "Getränke", "Malerbetrieb", "Metallbau", "Druckerei", "Reisebüro", "Gartenbau", "Zahntechnik", "Fliesen", "Holzbau", "Computer", "Optik"]
+TRADES = _split(
+    """
+    Bäckerei Elektro Sanitär Dachdeckerei Autohaus Getränke Malerbetrieb Metallbau
+    Druckerei Reisebüro Gartenbau Zahntechnik Fliesen Holzbau Computer Optik
+    """
+)
 FLOORS = ["EG links", "EG", "1. OG rechts", "2. OG", "3. OG links", "Hinterhaus", "DG"]
 
 
