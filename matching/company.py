@@ -26,6 +26,7 @@ _LEGAL_FORMS = [
     ("ug haftungsbeschraenkt", "ug"),
     ("ug haftungsbeschrankt", "ug"),
     ("ug hb", "ug"),
+    ("ug", "ug"),
     ("eingetragener kaufmann", "ek"),
     ("eingetragene kauffrau", "ek"),
     ("e kfm", "ek"),
