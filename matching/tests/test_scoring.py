@@ -1,0 +1,177 @@
+"""Table-driven tests of scoring decisions (balanced preset)."""
+
+import pytest
+
+from matching.normalize import keys_for
+from matching.scoring import PRESETS, Criterion, decide, score
+
+STORED = {
+    "name": "Hans Müller",
+    "street": "Hauptstraße 5a",
+    "zip": "10115",
+    "city": "Berlin",
+    "country_code": "DE",
+    "phone": "030 1234567",
+    "amazon_buyer_email": "abc123@marketplace.amazon.de",
+}
+COMPANY = {
+    "name": "Farben Schultze GmbH & Co. KG",
+    "street": "Zweenfurther Straße 1",
+    "zip": "04318",
+    "city": "Leipzig",
+    "country_code": "DE",
+    "vat": "DE136695976",
+}
+
+
+def _decide(incoming, stored=STORED, preset="balanced"):
+    criteria, link, review = PRESETS[preset]
+    result = score(keys_for(incoming), keys_for(stored), criteria, candidate_id=1)
+    return decide([result], link, review)[0], result
+
+
+def _with(base, **changes):
+    return {**base, **changes}
+
+
+@pytest.mark.parametrize(
+    "incoming",
+    [
+        _with(STORED, amazon_buyer_email="", phone=""),
+        _with(STORED, name="Mueller, Hans", street="Hauptstr. 5 A", phone=""),
+        _with(STORED, name="Herr Dr. Hans Müller", street="Haupt Straße 5a"),
+        _with(STORED, name="HANS MUELLER", street="hauptstrasse 5a", phone=""),
+        _with(STORED, name="Hans Mülelr", amazon_buyer_email=""),
+        _with(STORED, name="Hans Peter Müller", amazon_buyer_email="", phone=""),
+        _with(STORED, street="EG links", street2="Hauptstr. 5a", amazon_buyer_email=""),
+        _with(STORED, street="Beispielweg 9", zip="80331", city="München"),
+    ],
+    ids=["exact", "order+str", "title", "case", "typo", "middle", "floor", "moved"],
+)
+def test_repeat_buyer_with_spelling_variants_is_linked(incoming):
+    assert _decide(incoming)[0] == "link"
+
+
+@pytest.mark.parametrize(
+    ("incoming", "reason"),
+    [
+        (_with(STORED, name="Anna Müller", amazon_buyer_email="", phone=""), "given"),
+        (
+            _with(
+                STORED, name="Anna Müller", amazon_buyer_email="", phone="030 1234567"
+            ),
+            "given",
+        ),
+        (_with(STORED, name="Hanna Müller", amazon_buyer_email="", phone=""), "given"),
+        (
+            _with(STORED, name="Karl-Ernst Müller", amazon_buyer_email="", phone=""),
+            "given",
+        ),
+        (
+            _with(STORED, name="Christiane Müller", amazon_buyer_email="", phone=""),
+            "given",
+        ),
+    ],
+)
+def test_household_member_is_never_linked(incoming, reason):
+    decision, result = _decide(incoming)
+    assert decision != "link"
+    assert result.blocked_reason == "given_name_conflict"
+
+
+@pytest.mark.parametrize(
+    "incoming",
+    [
+        _with(
+            STORED,
+            name="Peter Schmidt",
+            street="Hauptstr. 7",
+            amazon_buyer_email="",
+            phone="",
+        ),
+        _with(STORED, street="Hauptstr. 7", amazon_buyer_email="", phone=""),
+        _with(STORED, street="Hauptstr. 5b", amazon_buyer_email="", phone=""),
+    ],
+    ids=["other-name", "same-name", "other-suffix"],
+)
+def test_neighbour_is_not_linked(incoming):
+    assert _decide(incoming)[0] != "link"
+
+
+def test_namesake_in_other_city_is_new():
+    incoming = _with(
+        STORED,
+        street="Lindenweg 3",
+        zip="80331",
+        city="München",
+        phone="",
+        amazon_buyer_email="",
+    )
+    assert _decide(incoming)[0] == "new"
+
+
+@pytest.mark.parametrize(
+    ("incoming", "decision"),
+    [
+        (_with(COMPANY, name="Farben Schultze GmbH & Co KG", vat=""), "link"),
+        (
+            _with(
+                COMPANY,
+                name="Hans Meier",
+                street="Farben Schultze GmbH & Co. KG",
+                street2="Zweenfurther Str. 1",
+            ),
+            "link",
+        ),
+        (_with(COMPANY, street="Ringstr. 4", zip="01067", city="Dresden"), "link"),
+        (_with(COMPANY, vat="DE129273398"), "new"),
+        (_with(COMPANY, name="Farben Schultze AG", vat=""), "link"),
+    ],
+    ids=["no-vat", "company-in-line1", "vat-identifies", "other-vat", "legal-form"],
+)
+def test_business_buyers(incoming, decision):
+    assert _decide(incoming, COMPANY)[0] == decision
+
+
+def test_amazon_relay_email_identifies():
+    incoming = _with(STORED, street="Packstation 105", zip="10117", phone="")
+    decision, result = _decide(incoming)
+    assert (decision, result.identified_by) == ("link", "amazon_email")
+
+
+def test_missing_values_are_neutral():
+    incoming = {"name": "Hans Müller", "street": "Hauptstr. 5a", "zip": "10115"}
+    decision, result = _decide(incoming)
+    assert decision == "link"
+    assert "city" not in result.disagreed and "phone" not in result.disagreed
+
+
+def test_two_linkable_candidates_tie_goes_to_review():
+    criteria, link, review = PRESETS["balanced"]
+    keys = keys_for(STORED)
+    results = [score(keys, keys, criteria, candidate_id=pid) for pid in (1, 2)]
+    assert decide(results, link, review)[0] == "review"
+
+
+def test_no_candidates_is_new():
+    assert decide([], 85, 70) == ("new", None)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"field": "shoe_size", "weight": 1},
+        {"field": "name", "weight": 1, "comparison": "soundex"},
+        {"field": "name", "weight": 1, "role": "maybe"},
+    ],
+)
+def test_criterion_rejects_unknown_values(kwargs):
+    with pytest.raises(ValueError):
+        Criterion(**kwargs)
+
+
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+def test_presets_are_ordered(preset):
+    criteria, link, review = PRESETS[preset]
+    assert 0 < review < link <= 100
+    assert {c.field for c in criteria} >= {"name", "street", "zip", "city"}
