@@ -70,7 +70,7 @@ _IDENTIFIERS = (
 )
 
 PRESETS = {
-    "strict": (_criteria(94.0, 92.0, _IDENTIFIERS[:3]), 93.0, 75.0),
-    "balanced": (_criteria(88.0, 88.0, _IDENTIFIERS), 85.0, 70.0),
-    "tolerant": (_criteria(84.0, 84.0, _IDENTIFIERS), 80.0, 65.0),
+    "strict": (_criteria(94.0, 92.0, _IDENTIFIERS[:3]), 93.0, 80.0),
+    "balanced": (_criteria(88.0, 88.0, _IDENTIFIERS), 85.0, 75.0),
+    "tolerant": (_criteria(84.0, 84.0, _IDENTIFIERS), 80.0, 70.0),
 }
