@@ -3,17 +3,15 @@
 import types
 
 import pytest
-
-from simulator import DEFAULTS
-from simulator.testing import REFRESH
-from simulator.timeutil import iso
-
-sp_api = pytest.importorskip("sp_api")
 from sp_api.api import Orders, Sellers
 from sp_api.auth import AccessTokenClient
 from sp_api.auth import access_token_client as atc_mod
 from sp_api.base import Marketplaces
 from sp_api.util import load_all_pages
+
+from simulator import DEFAULTS
+from simulator.testing import REFRESH
+from simulator.timeutil import iso
 
 CREDENTIALS = {
     "lwa_app_id": DEFAULTS["client_id"],

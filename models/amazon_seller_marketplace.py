@@ -1,0 +1,39 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+REGIONS = [
+    ("eu", "Europe"),
+    ("na", "North America"),
+    ("fe", "Far East"),
+]
+
+
+class AmazonSellerMarketplace(models.Model):
+    _name = "amazon.seller.marketplace"
+    _description = "Amazon Marketplace"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True)
+    code = fields.Char(required=True, help="Two-letter code, e.g. DE for Amazon.de.")
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    amazon_marketplace_id = fields.Char(
+        string="Marketplace ID",
+        required=True,
+        help="Amazon's identifier of the marketplace, e.g. A1PA6795UKMFR9.",
+    )
+    region = fields.Selection(REGIONS, required=True)
+    country_id = fields.Many2one("res.country", required=True)
+    currency_id = fields.Many2one("res.currency", required=True)
+    seller_central_url = fields.Char(
+        string="Seller Central URL",
+        required=True,
+        help="Seller Central host where sellers of this marketplace sign in "
+        "and authorise applications.",
+    )
+    domain = fields.Char(help="The marketplace's web shop, e.g. www.amazon.de.")
+
+    _amazon_marketplace_id_uniq = models.Constraint(
+        "UNIQUE(amazon_marketplace_id)",
+        "A marketplace with this Amazon marketplace ID already exists.",
+    )

@@ -1,0 +1,4 @@
+from . import test_account
+from . import test_security
+from . import test_i18n
+from . import test_ui
