@@ -23,11 +23,14 @@
         "views/amazon_seller_account_views.xml",
         "views/res_config_settings_views.xml",
         "views/amazon_menus.xml",
+        "security/amazon_matching_security.xml",
+        "views/amazon_matching_views.xml",
     ],
     "assets": {
         "web.assets_tests": [
             "amazon_seller_connector/static/tests/tours/*.js",
         ],
     },
+    "post_init_hook": "post_init_hook",
     "images": ["static/description/icon.png"],
 }

@@ -1,0 +1,168 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Candidates of the duplicate search: indexed SQL blocking and scoring.
+
+Stage 1 is one UNION of indexed lookups close to the buyer (identifiers, same
+zip and street, same zip and similar name); stage 2, only when stage 1 finds
+nothing, looks for similar names anywhere with the GIN trigram index.
+"""
+
+from odoo import models
+from odoo.tools import SQL
+
+from ..matching.normalize import keys_for
+from ..matching.scoring import decide, score
+from .res_partner import RAW_FROM, RAW_SELECT, match_values
+
+#: stored column -> key of ``keys_for``: one identifier lookup each
+IDENTIFIER_COLUMNS = (
+    ("amazon_match_amazon_email", "amazon_email_key"),
+    ("amazon_match_email", "email_key"),
+    ("amazon_match_phone", "phone_key"),
+    ("amazon_match_vat", "vat_key"),
+    ("amazon_match_postnummer", "postnummer"),
+    ("amazon_match_company", "company_key"),
+)
+BRANCH_LIMIT = 50
+NEAR_SIMILARITY = 0.3
+WIDE_SIMILARITY = 0.6
+WIDE_LIMIT = 20
+MARGIN = 2.0
+
+
+class AmazonSellerAccount(models.Model):
+    _inherit = "amazon.seller.account"
+
+    def _amazon_match_buyer_email(self, incoming):
+        """Duplicate search off: only the same Amazon buyer e-mail links."""
+        result = {"decision": "new", "partner_id": False, "score": 0.0}
+        result.update(candidates=[], reason="", details={})
+        email = incoming["amazon_email_key"]
+        if not email:
+            return result
+        self.env["res.partner"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                "SELECT COALESCE(commercial_partner_id, id) FROM res_partner "
+                "WHERE amazon_match_amazon_email = %s AND %s "
+                "ORDER BY parent_id IS NULL DESC, id LIMIT 1",
+                email,
+                self._amazon_company_condition(),
+            )
+        )
+        row = self.env.cr.fetchone()
+        if row:
+            reason = self.env._("the Amazon buyer e-mail identifies the customer")
+            result.update(decision="link", partner_id=row[0], score=100.0)
+            result.update(candidates=[(row[0], 100.0)], reason=reason)
+        return result
+
+    def _amazon_company_condition(self):
+        return SQL("(company_id IS NULL OR company_id = %s)", self.company_id.id)
+
+    def _amazon_near_query(self, keys):
+        """Stage 1: a UNION of indexed lookups close to the buyer."""
+        branches = [
+            SQL(
+                "(SELECT id FROM res_partner WHERE %s = %s LIMIT %s)",
+                SQL.identifier(column),
+                keys[key],
+                BRANCH_LIMIT,
+            )
+            for column, key in IDENTIFIER_COLUMNS
+            if keys[key]
+        ]
+        zip_key = keys["zip_key"]
+        if zip_key and keys["street_key"]:
+            branches.append(
+                SQL(
+                    "(SELECT id FROM res_partner WHERE amazon_match_zip = %s "
+                    "AND amazon_match_street = %s LIMIT %s)",
+                    zip_key,
+                    keys["street_key"],
+                    BRANCH_LIMIT,
+                )
+            )
+        for name in {keys["name_key"], keys["company_key"]} - {""}:
+            if zip_key:
+                branches.append(
+                    SQL(
+                        "(SELECT id FROM res_partner WHERE amazon_match_zip = %s "
+                        "AND similarity(amazon_match_name, %s) >= %s "
+                        "ORDER BY similarity(amazon_match_name, %s) DESC LIMIT %s)",
+                        zip_key,
+                        name,
+                        NEAR_SIMILARITY,
+                        name,
+                        BRANCH_LIMIT,
+                    )
+                )
+        return SQL(" UNION ").join(branches) if branches else None
+
+    def _amazon_wide_query(self, keys, exclude_ids):
+        """Stage 2: similar names anywhere (GIN trigram index)."""
+        names = list({keys["name_key"], keys["company_key"]} - {""})
+        if not names:
+            return None
+        self.env.cr.execute(
+            SQL("SET LOCAL pg_trgm.similarity_threshold = %s", WIDE_SIMILARITY)
+        )
+        branches = [
+            SQL(
+                "(SELECT id FROM res_partner WHERE amazon_match_name %% %s "
+                "AND id != ALL(%s::int[]) "
+                "ORDER BY similarity(amazon_match_name, %s) DESC LIMIT %s)",
+                name,
+                exclude_ids,
+                name,
+                WIDE_LIMIT,
+            )
+            for name in names
+        ]
+        return SQL(" UNION ").join(branches)
+
+    def _amazon_candidate_rows(self, id_query):
+        """Raw values of the partners found by ``id_query`` (any state)."""
+        if id_query is None:
+            return []
+        self.env["res.partner"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                "SELECT %s FROM %s WHERE p.id IN (%s) AND "
+                "(p.company_id IS NULL OR p.company_id = %s)",
+                RAW_SELECT,
+                RAW_FROM,
+                id_query,
+                self.company_id.id,
+            )
+        )
+        return self.env.cr.dictfetchall()
+
+    def _amazon_score_rows(self, incoming, rows, criteria):
+        """Score each candidate row; the result names its commercial partner."""
+        return [
+            score(incoming, keys_for(match_values(row)), criteria, row["commercial_id"])
+            for row in rows
+        ]
+
+    def _amazon_decide(self, results):
+        """``matching.scoring.decide`` with the account's thresholds."""
+        return decide(
+            results, self.match_link_threshold, self.match_review_threshold, MARGIN
+        )
+
+    def _amazon_drop_known_pairs(self, results):
+        """Drop candidates a person declared different from a better one."""
+        ids = {r.candidate for r in results if not r.blocked_reason}
+        pairs = self.env["amazon.partner.pair"]._pairs_among(ids)
+        if not pairs:
+            return results
+        kept, kept_ids = [], set()
+        for result in sorted(
+            results, key=lambda r: (r.linkable, r.score), reverse=True
+        ):
+            if any(frozenset((result.candidate, k)) in pairs for k in kept_ids):
+                continue
+            kept.append(result)
+            if not result.blocked_reason:
+                kept_ids.add(result.candidate)
+        return kept

@@ -1,0 +1,212 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.tests import tagged
+from odoo.tools import SQL
+
+from .common import AmazonCommon
+
+
+class MatchingCommon(AmazonCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.account.duplicate_search = True
+        cls.de = cls.env.ref("base.de")
+        cls.hans = cls._partner("Hans Müller", "Hauptstraße 12a", "10115", "Berlin")
+
+    @classmethod
+    def _partner(cls, name, street, zip_code, city, **extra):
+        return cls.env["res.partner"].create(
+            dict(
+                name=name, street=street, zip=zip_code, city=city, country_id=cls.de.id
+            )
+            | extra
+        )
+
+    def _match(self, **values):
+        return self.account._amazon_match_partner(
+            dict({"country_code": "DE"}, **values)
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestPartnerMatching(MatchingCommon):
+    def test_keys_stored(self):
+        self.assertEqual(self.hans.amazon_match_name, "hans mueller")
+        self.assertEqual(self.hans.amazon_match_zip, "10115")
+        self.assertEqual(self.hans.amazon_match_house_number, "12a")
+        self.hans.street = "Lindenweg 5"
+        self.assertEqual(self.hans.amazon_match_house_number, "5")
+
+    def test_fill_keys_in_batches(self):
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE res_partner SET amazon_match_name = NULL WHERE id = %s",
+                self.hans.id,
+            )
+        )
+        self.hans.invalidate_recordset()
+        self.assertGreaterEqual(self.env["res.partner"]._amazon_fill_match_keys(), 1)
+        self.assertEqual(self.hans.amazon_match_name, "hans mueller")
+
+    def test_repeat_buyer_spelling_variants_link(self):
+        for name, street in (
+            ("MUELLER, Hans", "Hauptstr. 12 A"),
+            ("Dr. Hans Mueller", "Haupt-Straße 12a"),
+            ("H. Müller", "Hauptstrasse 12A"),
+        ):
+            result = self._match(name=name, street=street, zip="10115", city="Berlin")
+            self.assertEqual(result["decision"], "link", name)
+            self.assertEqual(result["partner_id"], self.hans.id)
+            self.assertEqual(result["candidates"][0][0], self.hans.id)
+
+    def test_household_member_not_linked(self):
+        result = self._match(
+            name="Anna Müller", street="Hauptstraße 12a", zip="10115", city="Berlin"
+        )
+        self.assertNotEqual(result["decision"], "link")
+        self.assertFalse(result["partner_id"])
+
+    def test_neighbour_not_linked(self):
+        result = self._match(
+            name="Hans Müller", street="Hauptstraße 14", zip="10115", city="Berlin"
+        )
+        self.assertNotEqual(result["decision"], "link")
+
+    def test_namesake_elsewhere_is_new(self):
+        result = self._match(
+            name="Hans Müller", street="Bahnhofstraße 3", zip="80331", city="München"
+        )
+        self.assertEqual(result["decision"], "new")
+
+    def test_business_buyer_with_vat(self):
+        company = self._partner(
+            "Schultze Farben GmbH",
+            "Industriestr. 7",
+            "34117",
+            "Kassel",
+            is_company=True,
+            vat="DE123456788",
+        )
+        result = self._match(
+            name="Petra Klein",
+            company_name="Schultze Farben GmbH",
+            vat="DE 123 456 788",
+            street="Werkstraße 1",
+            zip="34123",
+            city="Kassel",
+        )
+        self.assertEqual(
+            (result["decision"], result["partner_id"]), ("link", company.id)
+        )
+
+    def test_business_buyer_without_vat(self):
+        company = self._partner(
+            "Schultze Farben GmbH",
+            "Industriestr. 7",
+            "34117",
+            "Kassel",
+            is_company=True,
+        )
+        same = self._match(
+            name="Petra Klein",
+            company_name="Schultze Farben G.m.b.H.",
+            street="Industriestraße 7",
+            zip="34117",
+            city="Kassel",
+        )
+        self.assertEqual((same["decision"], same["partner_id"]), ("link", company.id))
+        other = self._match(
+            name="Petra Klein",
+            company_name="Schultze Farben GmbH",
+            street="Hafenweg 2",
+            zip="20457",
+            city="Hamburg",
+        )
+        self.assertNotEqual(other["decision"], "link")
+
+    def test_archived_partner_found_and_unarchived(self):
+        self.hans.action_archive()
+        values = {
+            "name": "Hans Müller",
+            "street": "Hauptstraße 12a",
+            "zip": "10115",
+            "city": "Berlin",
+            "country_code": "DE",
+        }
+        customer, delivery, result = self.account._amazon_resolve_customer(values)
+        self.assertEqual(result["decision"], "link")
+        self.assertEqual(customer, self.hans)
+        self.assertEqual(delivery, self.hans)
+        self.assertTrue(self.hans.active)
+
+    def test_link_creates_then_reuses_delivery_address(self):
+        values = {
+            "name": "Hans Müller",
+            "street": "Hauptstraße 12a",
+            "zip": "10115",
+            "city": "Berlin",
+            "country_code": "DE",
+            "phone": "030 1234567",
+        }
+        self.hans.phone = "+49 30 1234567"
+        moved = dict(values, street="Lindenweg 5", zip="10117")
+        customer, delivery, result = self.account._amazon_resolve_customer(moved)
+        self.assertEqual((result["decision"], customer), ("link", self.hans))
+        self.assertEqual((delivery.parent_id, delivery.type), (self.hans, "delivery"))
+        again = dict(moved, street="Lindenweg 5 ", name="MÜLLER, Hans")
+        self.assertEqual(self.account._amazon_resolve_customer(again)[1], delivery)
+
+    def test_duplicate_search_off_only_buyer_email(self):
+        self.account.duplicate_search = False
+        self.hans.amazon_buyer_email = "abc123@marketplace.amazon.de"
+        values = {"name": "Hans Müller", "street": "Hauptstraße 12a", "zip": "10115"}
+        self.assertEqual(self._match(**values)["decision"], "new")
+        result = self._match(
+            **values, amazon_buyer_email="ABC123@marketplace.amazon.de"
+        )
+        self.assertEqual(
+            (result["decision"], result["partner_id"]), ("link", self.hans.id)
+        )
+
+    def test_presets_fill_criteria(self):
+        account = self.account
+        self.assertEqual(account.match_preset, "balanced")
+        self.assertEqual(len(account.match_criterion_ids), 11)
+        self.assertEqual(account.match_link_threshold, 85.0)
+        account.match_preset = "strict"
+        self.assertEqual(len(account.match_criterion_ids), 9)
+        self.assertEqual(
+            (account.match_link_threshold, account.match_review_threshold), (93.0, 80.0)
+        )
+        self.assertTrue(account._match_is_preset())
+        name_line = account.match_criterion_ids.filtered(lambda c: c.field == "name")
+        account.write(
+            {"match_criterion_ids": [(1, name_line.id, {"min_similarity": 90})]}
+        )
+        self.assertEqual(account.match_preset, "custom")
+        account.match_preset = "tolerant"
+        self.assertEqual(account.match_review_threshold, 70.0)
+
+    def test_candidate_queries_use_indexes(self):
+        keys = {
+            "name_key": "hans mueller",
+            "company_key": "",
+            "zip_key": "10115",
+            "street_key": "haupt str",
+            "amazon_email_key": "x@marketplace.amazon.de",
+            "email_key": "",
+            "phone_key": "+49301234567",
+            "vat_key": "",
+            "postnummer": "",
+        }
+        self.env.cr.execute("SET LOCAL enable_seqscan = off")
+        for query in (
+            self.account._amazon_near_query(keys),
+            self.account._amazon_wide_query(keys, [1]),
+        ):
+            self.env.cr.execute(SQL("EXPLAIN %s", query))
+            plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+            self.assertNotIn("Seq Scan on res_partner", plan)
+            self.assertIn("Index", plan)
+        self.assertIn("res_partner_amazon_match_name_trgm_idx", plan)
