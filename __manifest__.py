@@ -21,6 +21,7 @@
         "data/amazon_defaults_data.xml",
         "views/amazon_seller_marketplace_views.xml",
         "views/amazon_seller_account_views.xml",
+        "views/amazon_oauth_templates.xml",
         "views/res_config_settings_views.xml",
         "views/amazon_menus.xml",
         "security/amazon_matching_security.xml",

@@ -6,3 +6,5 @@ from . import amazon_partner_pair
 from . import amazon_partner_review
 from . import amazon_seller_account_match
 from . import amazon_seller_account_candidates
+from . import amazon_oauth_state
+from . import amazon_seller_account_link

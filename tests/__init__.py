@@ -4,3 +4,6 @@ from . import test_i18n
 from . import test_ui
 from . import test_partner_matching
 from . import test_partner_review
+from . import test_oauth_controller
+from . import test_token_health
+from . import test_link_tour
