@@ -19,6 +19,7 @@
         "security/ir.model.access.csv",
         "data/amazon_seller_marketplace_data.xml",
         "data/amazon_defaults_data.xml",
+        "data/ir_cron.xml",
         "views/amazon_seller_marketplace_views.xml",
         "views/amazon_seller_account_views.xml",
         "views/amazon_oauth_templates.xml",

@@ -1,7 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from ..spapi import SpApiClient
 from .amazon_seller_marketplace import REGIONS
+
+PARAM_PREFIX = "amazon_seller_connector."
 
 ACCOUNT_STATES = [
     ("draft", "Not linked"),
@@ -208,3 +211,29 @@ class AmazonSellerAccount(models.Model):
             self.home_marketplace_id = self.env["amazon.seller.marketplace"].search(
                 [("region", "=", self.region)], limit=1
             )
+
+    # ------------------------------------------------------------------
+    # SP-API
+    # ------------------------------------------------------------------
+    @api.model
+    def _amazon_app_param(self, key):
+        """Read a setting of the SP-API application (system parameter)."""
+        return self.env["ir.config_parameter"].sudo().get_param(PARAM_PREFIX + key)
+
+    def _amazon_client(self, **kwargs):
+        """Build the plain-Python SP-API client for this account.
+
+        ``api_base_url`` sends every call (LWA included) to that base URL,
+        which is how the offline simulator is used.
+        """
+        self.ensure_one()
+        # Tests and benchmarks tune retries and back-off through the context.
+        kwargs = dict(self.env.context.get("amazon_client_options") or {}, **kwargs)
+        return SpApiClient(
+            endpoint=self.api_base_url or None,
+            region=self.region,
+            lwa_client_id=self._amazon_app_param("lwa_client_id") or "",
+            lwa_client_secret=self._amazon_app_param("lwa_client_secret") or "",
+            refresh_token=self.sudo().refresh_token,
+            **kwargs,
+        )

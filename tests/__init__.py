@@ -2,8 +2,9 @@ from . import test_account
 from . import test_security
 from . import test_i18n
 from . import test_ui
-from . import test_partner_matching
-from . import test_partner_review
 from . import test_oauth_controller
 from . import test_token_health
 from . import test_link_tour
+from . import test_order_import
+from . import test_partner_matching
+from . import test_partner_review

@@ -35,7 +35,9 @@ env["ir.config_parameter"].set_param("amazon_seller_connector.app_is_draft", "Tr
 Account = env["amazon.seller.account"]
 account = Account.search([("name", "=", "Muster Handel auf Amazon.de")], limit=1)
 if not account:
-    account = Account.create({"name": "Muster Handel auf Amazon.de"})
+    account = Account.create(
+        {"name": "Muster Handel auf Amazon.de", "responsible_id": admin.id}
+    )
 simulator = os.environ.get("AMAZON_DEMO_SIMULATOR")
 if simulator:
     account.api_base_url = simulator

@@ -1,0 +1,77 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from decimal import Decimal
+
+from odoo import api, models
+from odoo.fields import Domain
+
+CENT = Decimal("0.01")
+
+
+def tax_fits(rate, gross, tax, quantity=1):
+    """Whether ``tax`` is the VAT at ``rate`` % contained in ``gross``.
+
+    Amazon rounds per unit or per line, so allow one cent per unit.
+    """
+    rate = Decimal(str(rate))
+    expected = gross - (gross * 100 / (100 + rate)).quantize(CENT)
+    return abs(abs(expected) - abs(tax)) <= CENT * max(quantity, 1)
+
+
+class AccountTax(models.Model):
+    _inherit = "account.tax"
+
+    @api.model
+    def _amazon_sale_taxes(self, company):
+        """Percent sale taxes usable for Amazon lines (one query per run)."""
+        return self.search(
+            Domain("type_tax_use", "=", "sale")
+            & Domain("amount_type", "=", "percent")
+            & Domain(self._check_company_domain(company))
+        )
+
+    @api.model
+    def _amazon_find_tax(self, candidates, gross, tax, quantity, country=None):
+        """The first candidate whose rate explains the VAT Amazon charged.
+
+        Candidates are tried in order (the product's taxes mapped by the
+        fiscal position first); among the others, taxes of the delivery
+        country (OSS) come before the rest.
+        """
+        if not tax:
+            zero = candidates.filtered(lambda t: not t.amount)
+            return zero[:1]
+        fitting = candidates.filtered(
+            lambda t: t.amount and tax_fits(t.amount, gross, tax, quantity)
+        )
+        if country:
+            fitting = fitting.sorted(lambda t: t.country_id != country)
+        return fitting[:1]
+
+    def _amazon_price_included(self):
+        """The same tax computed on gross prices (created once if needed).
+
+        Amazon's prices include VAT: with a price-included tax the sale
+        order's total is the amount the buyer paid, to the cent.
+        """
+        self.ensure_one()
+        if self.price_include:
+            return self
+        twin = self.with_context(active_test=False).search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("type_tax_use", "=", self.type_tax_use),
+                ("amount_type", "=", self.amount_type),
+                ("amount", "=", self.amount),
+                ("tax_group_id", "=", self.tax_group_id.id),
+                ("country_id", "=", self.country_id.id),
+                ("price_include_override", "=", "tax_included"),
+            ],
+            limit=1,
+        )
+        return twin or self.sudo().copy(
+            {
+                "name": self.env._("%(name)s (incl.)", name=self.name),
+                "price_include_override": "tax_included",
+                "sequence": self.sequence + 1,
+            }
+        )

@@ -1,0 +1,29 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class AmazonSellerSku(models.Model):
+    """Explicit SKU-to-product assignment of one account."""
+
+    _name = "amazon.seller.sku"
+    _description = "Amazon SKU Assignment"
+    _order = "sku"
+    _rec_name = "sku"
+    _check_company_auto = True
+
+    account_id = fields.Many2one(
+        "amazon.seller.account",
+        string="Amazon Account",
+        required=True,
+        ondelete="cascade",
+        index=True,
+    )
+    company_id = fields.Many2one(related="account_id.company_id", store=True)
+    sku = fields.Char(string="SKU", required=True)
+    product_id = fields.Many2one(
+        "product.product", string="Product", required=True, check_company=True
+    )
+
+    _account_sku_uniq = models.Constraint(
+        "UNIQUE(account_id, sku)", "This SKU is already assigned for this account."
+    )
