@@ -2,9 +2,10 @@
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .company import is_company_name, is_floor_line
-from .text import fold
+from .text import CACHE_SIZE, fold
 
 _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-"})
 #: Street name … house number [suffix] [range], e.g. "Hauptstr. 5 a-7".
@@ -80,6 +81,7 @@ def _unify_types(folded):
     return folded
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def street_key(street):
     """Normalised street name without house number.
 
@@ -99,6 +101,7 @@ def house_number_key(num, suffix="", rng=""):
     return f"{int(num)}{suffix}{rng}"
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def parse_street(line):
     """Split a street line into ``(street_key, house_number)``.
 

@@ -1,8 +1,9 @@
 """Company names: legal forms, company detection and floor lines (EG/OG)."""
 
 import re
+from functools import lru_cache
 
-from .text import fold, join_dotted_initials
+from .text import CACHE_SIZE, fold, join_dotted_initials
 
 #: Folded legal-form token sequences → canonical code, longest first.
 _LEGAL_FORMS = [
@@ -114,6 +115,7 @@ _COMPANY_WORDS = re.compile(
 )
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def is_floor_line(text):
     """True for floor/flat lines such as "EG links", "3. OG", "Apt 3"."""
     folded = fold(text)
@@ -128,6 +130,7 @@ def _normalised(name):
     return _AND_CO.sub(" ", fold(join_dotted_initials(name))).strip()
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def split_company(name):
     """Return ``(core_name, legal_form_code)`` of a company name.
 
@@ -159,6 +162,7 @@ def _ambiguous_form_written(text, code):
     return False
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def legal_form(text):
     """Canonical legal-form code found in ``text`` (case-aware), else ""."""
     if not text or is_floor_line(text):
@@ -175,6 +179,7 @@ def legal_form(text):
     return ""
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def is_company_name(text):
     """True if ``text`` looks like a company (legal form or business word).
 

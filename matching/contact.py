@@ -1,12 +1,13 @@
 """Phone, e-mail, VAT id, zip and city keys."""
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError
 
-from .text import fold, words
+from .text import CACHE_SIZE, fold, words
 
 _EMAIL_IN_ANGLES = re.compile(r"<([^<>@\s]+@[^<>\s]+)>")
 _AMAZON_RELAY = re.compile(r"@marketplace\.amazon\.[a-z.]+$")
@@ -34,6 +35,7 @@ _CITY_ABBREVIATIONS = {
 _VAT_PREFIX = {"GR": "EL"}
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def phone_e164(phone, country_code=None):
     """Return the E.164 form of ``phone`` or None if it is not valid."""
     if not phone:
@@ -65,6 +67,7 @@ def is_amazon_relay(email):
     return bool(_AMAZON_RELAY.search(email_key(email)))
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def vat_key(vat, country_code=None):
     """Validated compact EU VAT id with country prefix ("DE136695976") or None.
 
@@ -93,6 +96,7 @@ def zip_key(zip_code):
     return re.sub(r"[^0-9A-Z]", "", text)
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def city_key(city):
     """Folded city with fillers unified.
 

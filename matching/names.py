@@ -1,6 +1,8 @@
 """Person names: titles, "Surname, Given name" order and name particles."""
 
-from .text import fold, fold_keep_hyphen, words
+from functools import lru_cache
+
+from .text import CACHE_SIZE, fold, fold_keep_hyphen, words
 
 #: Salutations and academic titles dropped anywhere in a person name.
 TITLES = words(
@@ -55,6 +57,7 @@ def _reorder_comma(name):
     return parts[1], parts[0]
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def split_person_name(name):
     """Split a person name into folded ``(given, surname)``.
 

@@ -2,6 +2,10 @@
 
 import re
 import unicodedata
+from functools import lru_cache
+
+#: Entries of the per-function caches of pure string normalisers.
+CACHE_SIZE = 1 << 16
 
 _TRANSLIT = str.maketrans(
     {
@@ -42,6 +46,7 @@ def _ascii_lower(text):
     return text.casefold()
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def fold(text):
     """Fold ``text`` to lower-case ASCII words separated by single spaces.
 

@@ -6,6 +6,8 @@ zip and street, same zip and similar name); stage 2, only when stage 1 finds
 nothing, looks for similar names anywhere with the GIN trigram index.
 """
 
+from functools import lru_cache
+
 from odoo import models
 from odoo.tools import SQL
 
@@ -26,7 +28,14 @@ BRANCH_LIMIT = 50
 NEAR_SIMILARITY = 0.3
 WIDE_SIMILARITY = 0.6
 WIDE_LIMIT = 20
+COMMON_NAME = 30
 MARGIN = 2.0
+
+
+@lru_cache(maxsize=50000)
+def row_keys(row_items):
+    """Match keys of a candidate row (cached: frequent candidates recur)."""
+    return keys_for(match_values(dict(row_items)))
 
 
 class AmazonSellerAccount(models.Model):
@@ -99,14 +108,27 @@ class AmazonSellerAccount(models.Model):
         return SQL(" UNION ").join(branches) if branches else None
 
     def _amazon_wide_query(self, keys, exclude_ids):
-        """Stage 2: similar names anywhere (GIN trigram index)."""
-        names = list({keys["name_key"], keys["company_key"]} - {""})
-        if not names:
-            return None
-        self.env.cr.execute(
-            SQL("SET LOCAL pg_trgm.similarity_threshold = %s", WIDE_SIMILARITY)
-        )
-        branches = [
+        """Stage 2: the same street in the same city (zip typo), and similar
+        names anywhere (GIN trigram index) unless the name is too common to
+        tell anything without the address."""
+        branches = []
+        if keys["street_key"] and keys["city_key"]:
+            branches.append(
+                SQL(
+                    "(SELECT id FROM res_partner WHERE amazon_match_street = %s "
+                    "AND amazon_match_city = %s LIMIT %s)",
+                    keys["street_key"],
+                    keys["city_key"],
+                    BRANCH_LIMIT,
+                )
+            )
+        names = [n for n in {keys["name_key"], keys["company_key"]} - {""}]
+        names = [name for name in names if not self._amazon_common_name(name)]
+        if names:
+            self.env.cr.execute(
+                SQL("SET LOCAL pg_trgm.similarity_threshold = %s", WIDE_SIMILARITY)
+            )
+        branches += [
             SQL(
                 "(SELECT id FROM res_partner WHERE amazon_match_name %% %s "
                 "AND id != ALL(%s::int[]) "
@@ -118,7 +140,19 @@ class AmazonSellerAccount(models.Model):
             )
             for name in names
         ]
-        return SQL(" UNION ").join(branches)
+        return SQL(" UNION ").join(branches) if branches else None
+
+    def _amazon_common_name(self, name):
+        """True if at least COMMON_NAME partners carry exactly this name."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT count(*) FROM (SELECT 1 FROM res_partner "
+                "WHERE amazon_match_name = %s LIMIT %s) AS same",
+                name,
+                COMMON_NAME,
+            )
+        )
+        return self.env.cr.fetchone()[0] >= COMMON_NAME
 
     def _amazon_candidate_rows(self, id_query):
         """Raw values of the partners found by ``id_query`` (any state)."""
@@ -140,7 +174,9 @@ class AmazonSellerAccount(models.Model):
     def _amazon_score_rows(self, incoming, rows, criteria):
         """Score each candidate row; the result names its commercial partner."""
         return [
-            score(incoming, keys_for(match_values(row)), criteria, row["commercial_id"])
+            score(
+                incoming, row_keys(tuple(row.items())), criteria, row["commercial_id"]
+            )
             for row in rows
         ]
 

@@ -91,7 +91,9 @@ class ResPartner(models.Model):
         "amazon.partner.review", "partner_id", string="Duplicate Reviews"
     )
     # --- match keys (normalised, see matching.normalize.keys_for) ----------
-    amazon_match_name = fields.Char(compute="_compute_amazon_match_keys", store=True)
+    amazon_match_name = fields.Char(
+        compute="_compute_amazon_match_keys", store=True, index="btree_not_null"
+    )
     amazon_match_company = fields.Char(
         compute="_compute_amazon_match_keys", store=True, index="btree_not_null"
     )
@@ -122,6 +124,9 @@ class ResPartner(models.Model):
 
     _amazon_match_zip_street_idx = models.Index(
         "(amazon_match_zip, amazon_match_street) WHERE amazon_match_street IS NOT NULL"
+    )
+    _amazon_match_street_city_idx = models.Index(
+        "(amazon_match_street, amazon_match_city) WHERE amazon_match_street IS NOT NULL"
     )
 
     @api.depends(

@@ -194,19 +194,29 @@ class TestPartnerMatching(MatchingCommon):
             "company_key": "",
             "zip_key": "10115",
             "street_key": "haupt str",
+            "city_key": "berlin",
             "amazon_email_key": "x@marketplace.amazon.de",
             "email_key": "",
             "phone_key": "+49301234567",
             "vat_key": "",
             "postnummer": "",
         }
+        self.env.cr.execute(
+            "INSERT INTO res_partner (name, complete_name, active, type,"
+            " autopost_bills, amazon_match_name, amazon_match_zip, amazon_match_street,"
+            " amazon_match_city) SELECT 'x' || g, 'x' || g, true, 'contact', 'ask',"
+            " md5(g::text), lpad((g % 9000)::text, 5, '0'), 'str ' || (g % 700),"
+            " 'city ' || (g % 300) FROM generate_series(1, 20000) AS g"
+        )
+        self.env.cr.execute("ANALYZE res_partner")
         self.env.cr.execute("SET LOCAL enable_seqscan = off")
+        plans = []
         for query in (
             self.account._amazon_near_query(keys),
             self.account._amazon_wide_query(keys, [1]),
         ):
             self.env.cr.execute(SQL("EXPLAIN %s", query))
-            plan = "\n".join(row[0] for row in self.env.cr.fetchall())
-            self.assertNotIn("Seq Scan on res_partner", plan)
-            self.assertIn("Index", plan)
-        self.assertIn("res_partner_amazon_match_name_trgm_idx", plan)
+            plans.append("\n".join(row[0] for row in self.env.cr.fetchall()))
+            self.assertNotIn("Seq Scan on res_partner", plans[-1])
+        self.assertIn("res_partner__amazon_match_zip_index", plans[0])
+        self.assertIn("res_partner_amazon_match_name_trgm_idx", plans[1])
