@@ -68,11 +68,11 @@ class AmazonSellerAccount(models.Model):
     @api.model
     def _cron_import_orders(self):
         accounts = self.search([("state", "=", "linked")])
-        self.env["ir.cron"]._commit_progress(remaining=len(accounts))
+        self._amazon_commit_progress(0, remaining=len(accounts))
         for account in accounts:
             account._amazon_import_orders()
-            if not self.env["ir.cron"]._commit_progress(1):
-                break
+            if not self._amazon_commit_progress(1):
+                break  # out of time: the next run goes on from the sync points
 
     def action_import_orders(self):
         """'Import now': run the import of these accounts synchronously."""
@@ -184,15 +184,21 @@ class AmazonSellerAccount(models.Model):
     # ------------------------------------------------------------------
     # Transactions and locking
     # ------------------------------------------------------------------
-    def _amazon_commit_progress(self, processed):
-        """Commit what is done (per page), then free the memory it used.
+    def _amazon_commit_progress(self, processed, remaining=None):
+        """Commit what is done (per page), free the memory it used, and
+        return the time left to a scheduled run.
 
         Tests run inside one transaction, which must not be committed.
         """
         if modules.module.current_test:
-            return
-        self.env["ir.cron"]._commit_progress(processed)  # commits
+            return float("inf")
+        cron = self.env["ir.cron"]
+        if remaining is None:
+            left = cron._commit_progress(processed)  # commits
+        else:
+            left = cron._commit_progress(processed, remaining=remaining)
         self.env.invalidate_all()
+        return left
 
     def _amazon_try_lock(self):
         self.env.cr.execute(

@@ -8,3 +8,4 @@ from . import test_link_tour
 from . import test_order_import
 from . import test_partner_matching
 from . import test_partner_review
+from . import test_import_reliability
