@@ -27,6 +27,9 @@
         "views/amazon_menus.xml",
         "security/amazon_matching_security.xml",
         "views/amazon_matching_views.xml",
+        "views/amazon_seller_order_views.xml",
+        "views/amazon_seller_account_import_views.xml",
+        "views/sale_order_views.xml",
     ],
     "assets": {
         "web.assets_tests": [
