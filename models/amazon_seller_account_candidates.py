@@ -8,11 +8,11 @@ nothing, looks for similar names anywhere with the GIN trigram index.
 
 from functools import lru_cache
 
-from odoo import models
+from odoo import api, models
 from odoo.tools import SQL
 
 from ..matching.normalize import keys_for
-from ..matching.scoring import decide, score
+from ..matching.scoring import NEUTRAL_ON_CONFLICT, decide, score
 from .res_partner import RAW_FROM, RAW_SELECT, match_values
 
 #: stored column -> key of ``keys_for``: one identifier lookup each
@@ -29,6 +29,7 @@ NEAR_SIMILARITY = 0.3
 WIDE_SIMILARITY = 0.6
 WIDE_LIMIT = 20
 COMMON_NAME = 30
+NAME_ONLY = frozenset(("name", "company", "country"))
 MARGIN = 2.0
 
 
@@ -173,18 +174,47 @@ class AmazonSellerAccount(models.Model):
 
     def _amazon_score_rows(self, incoming, rows, criteria):
         """Score each candidate row; the result names its commercial partner."""
-        return [
+        results = [
             score(
                 incoming, row_keys(tuple(row.items())), criteria, row["commercial_id"]
             )
             for row in rows
         ]
+        for result in results:
+            if not self._amazon_has_evidence(result):
+                result.score = min(result.score, self.match_review_threshold - 0.1)
+        return results
+
+    @api.model
+    def _amazon_has_evidence(self, result):
+        """More than the name could be compared: an address or contact field
+        agreed or (except for neutral ones) disagreed. A name alone, e.g. of
+        an order without address, is never worth a review."""
+        fields_ = set(result.agreed)
+        fields_ |= set(result.disagreed) - NEUTRAL_ON_CONFLICT
+        return bool(fields_ - NAME_ONLY)
 
     def _amazon_decide(self, results):
-        """``matching.scoring.decide`` with the account's thresholds."""
-        return decide(
-            results, self.match_link_threshold, self.match_review_threshold, MARGIN
-        )
+        """``matching.scoring.decide`` with the account's thresholds.
+
+        Several candidates that can all be linked equally well have the same
+        name and the same address or identifier: they are duplicates among
+        the existing customers, so the oldest one is linked.
+        """
+        link = self.match_link_threshold
+        decision, best = decide(results, link, self.match_review_threshold, MARGIN)
+        if decision == "review" and best.linkable and best.score >= link:
+            tied = [
+                r
+                for r in results
+                if r.linkable
+                and not r.blocked_reason
+                and r.score >= best.score - MARGIN
+            ]
+            oldest = min(tied, key=lambda r: r.candidate)
+            oldest.tie = True
+            return "link", oldest
+        return decision, best
 
     def _amazon_drop_known_pairs(self, results):
         """Drop candidates a person declared different from a better one."""

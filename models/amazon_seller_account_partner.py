@@ -77,6 +77,8 @@ class AmazonSellerAccount(models.Model):
     def _amazon_match_reason(self, decision, best):
         """Why the buyer was linked or sent to review, in words."""
         _ = self.env._
+        if decision == "link" and getattr(best, "tie", False):
+            return _("several existing customers fit equally well; linked the oldest")
         if decision == "link" and best.identified_by:
             label = self._amazon_criterion_label(best.identified_by)
             return _("%(criterion)s identifies the customer", criterion=label)
