@@ -10,7 +10,13 @@ import requests
 
 from .constants import DEFAULTS
 
-SHARED = Path(os.environ.get("SPAPI_SHARED", "/work/shared/spapi"))
+# Amazon's official models and samples: ../shared/spapi beside the repository
+# (as CI lays it out), or SPAPI_SHARED.
+SHARED = Path(
+    os.environ.get(
+        "SPAPI_SHARED", Path(__file__).resolve().parents[2] / "shared" / "spapi"
+    )
+)
 MODELS = SHARED / "models"
 SAMPLES = SHARED / "samples"
 REFRESH = "Atzr|simulator-test-refresh"

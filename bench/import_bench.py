@@ -1,0 +1,228 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Order import benchmarks, run inside `odoo shell` by tools/bench.sh.
+
+    BENCH=floor|import|memory|ratelimit BENCH_ORDERS=N  odoo shell -d DB < this file
+
+floor      create and confirm the same sale orders straight through the ORM,
+           partners and products already resolved (the floor for any import)
+import     the real import from the simulator (rate limits off)
+memory     the real import of BENCH_ORDERS orders; prints peak RSS
+ratelimit  a backfill with Amazon's rate limits on, time-scaled
+Prints one JSON line prefixed with BENCH_RESULT.
+"""
+
+import importlib
+import json
+import os
+import resource
+import time
+
+from odoo import Command
+
+env = env  # noqa: F821 - provided by odoo shell
+MODULE = "odoo.addons.amazon_seller_connector"
+sim_mod = importlib.import_module(MODULE + ".simulator")
+catalogue_mod = importlib.import_module(MODULE + ".simulator.catalogue")
+spapi = importlib.import_module(MODULE + ".spapi")
+
+MODE = os.environ.get("BENCH", "import")
+COUNT = int(os.environ.get("BENCH_ORDERS", "1000"))
+SCALE = float(os.environ.get("BENCH_TIME_SCALE", "20"))
+TOKEN = "Atzr|bench"
+
+
+def setup_company():
+    company = env.company
+    company.write(
+        {"country_id": env.ref("base.de").id, "currency_id": env.ref("base.EUR").id}
+    )
+    Tax = env["account.tax"]
+    taxes = {}
+    for rate in (19, 7):
+        tax = Tax.search([("name", "=", f"Bench {rate}%")], limit=1)
+        if not tax:
+            group = env["account.tax.group"].create({"name": f"Bench {rate}"})
+            tax = Tax.create(
+                {
+                    "name": f"Bench {rate}%",
+                    "amount": rate,
+                    "type_tax_use": "sale",
+                    "country_id": env.ref("base.de").id,
+                    "tax_group_id": group.id,
+                    "price_include_override": "tax_included",
+                }
+            )
+        taxes[rate] = tax
+    Product = env["product.product"]
+    for row in catalogue_mod.catalogue():
+        if not Product.search_count([("default_code", "=", row["sku"])]):
+            Product.create(
+                {
+                    "name": row["title"],
+                    "default_code": row["sku"],
+                    "barcode": row["ean"],
+                    "list_price": float(row["price"]),
+                    "is_storable": True,
+                    "taxes_id": [Command.set(taxes[int(row["vat_rate"])].ids)],
+                }
+            )
+    env.cr.commit()
+    return taxes
+
+
+def start_simulator(rate_limits="off"):
+    sim = sim_mod.Simulator(
+        refresh_tokens=(TOKEN,),
+        generate=COUNT,
+        seed=11,
+        marketplaces=("DE",),
+        rate_limits=rate_limits,
+        time_scale=SCALE,
+    )
+    return sim, sim.start()
+
+
+def bench_account(url):
+    params = env["ir.config_parameter"].sudo()
+    params.set_param("amazon_seller_connector.lwa_client_id", sim_mod.DEFAULTS["client_id"])
+    params.set_param(
+        "amazon_seller_connector.lwa_client_secret", sim_mod.DEFAULTS["client_secret"]
+    )
+    account = env["amazon.seller.account"].create(
+        {
+            "name": f"Bench {MODE} {time.time()}",
+            "state": "linked",
+            "refresh_token": TOKEN,
+            "api_base_url": url,
+            "import_orders_since": "2020-01-01",
+            "marketplace_ids": [Command.set(env.ref("amazon_seller_connector.marketplace_de").ids)],
+        }
+    )
+    env.cr.commit()
+    return account
+
+
+def run_import(account, options):
+    started = time.perf_counter()
+    account.with_context(amazon_client_options=options)._amazon_import_orders()
+    elapsed = time.perf_counter() - started
+    records = env["amazon.seller.order"].search([("account_id", "=", account.id)])
+    states = {}
+    for state in records.mapped("state"):
+        states[state] = states.get(state, 0) + 1
+    sale_orders = records.filtered("sale_order_id")
+    return elapsed, states, len(sale_orders)
+
+
+def run_floor(sim, taxes):
+    """Same orders, partners and products resolved beforehand."""
+    orders = [spapi.AmazonOrder.from_api(raw) for raw in sim.orders()]
+    orders = [o for o in orders if o.priced and o.fulfillment_status != "CANCELLED"]
+    products = {p.default_code: p for p in env["product.product"].search([])}
+    fallback = env.ref("amazon_seller_connector.product_amazon_fallback")
+    fee = env.ref("amazon_seller_connector.product_amazon_shipping")
+    partners = env["res.partner"].create(
+        [{"name": f"Floor {o.order_id}", "street": "Hauptstr. 1"} for o in orders]
+    )
+    env.cr.commit()
+    started = time.perf_counter()
+    for index, (order, partner) in enumerate(zip(orders, partners, strict=True)):
+        lines = []
+        for line in order.lines:
+            for charge in line.charges:
+                product = products.get(line.sku, fallback) if charge.kind == "item" else fee
+                rate = 7 if charge.tax and abs(charge.tax) * 100 < abs(charge.gross) * 8 else 19
+                quantity = line.quantity if charge.kind == "item" else 1
+                lines.append(
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "product_uom_qty": quantity,
+                            "price_unit": float(charge.gross) / quantity,
+                            "tax_ids": [Command.set(taxes[rate].ids)],
+                        }
+                    )
+                )
+        sale_order = env["sale.order"].create(
+            {"partner_id": partner.id, "client_order_ref": order.order_id, "order_line": lines}
+        )
+        sale_order.action_confirm()
+        if index % 100 == 99:
+            env.cr.commit()
+            env.invalidate_all()
+    env.cr.commit()
+    return time.perf_counter() - started, len(orders)
+
+
+SEARCH_RATE, SEARCH_BURST = 0.0056, 20
+
+
+def allowed(requests, seconds):
+    """Requests Amazon's searchOrders limits allow in ``seconds`` (scaled)."""
+    limit = SEARCH_BURST + SEARCH_RATE * SCALE * seconds
+    return {"made": requests, "allowed": round(limit, 1),
+            "share": round(min(requests, limit) / limit, 3) if limit else None}
+
+
+def fetch_only(sim, url):
+    """The client alone paging through the backfill: how close to the limit."""
+    client = spapi.SpApiClient(
+        url,
+        lwa_client_id=sim_mod.DEFAULTS["client_id"],
+        lwa_client_secret=sim_mod.DEFAULTS["client_secret"],
+        refresh_token=TOKEN,
+        time_scale=SCALE,
+        max_retries=8,
+    )
+    started = time.perf_counter()
+    orders = 0
+    with client:
+        for page in client.search_orders(
+            [env.ref("amazon_seller_connector.marketplace_de").amazon_marketplace_id],
+            last_updated_after="2020-01-01T00:00:00Z",
+        ):
+            orders += len(page.orders)
+    elapsed = time.perf_counter() - started
+    log = sim.call_log()
+    requests = log["by_operation"].get("searchOrders", 0)
+    return {"orders": orders, "seconds": round(elapsed, 2),
+            "status": log["by_status"], **allowed(requests, elapsed)}
+
+
+def main():
+    taxes = setup_company()
+    result = {"mode": MODE, "orders": COUNT}
+    if MODE == "floor":
+        sim, _url = start_simulator()
+        elapsed, created = run_floor(sim, taxes)
+        result.update(seconds=round(elapsed, 2), sale_orders=created)
+    elif MODE in ("import", "memory"):
+        sim, url = start_simulator()
+        account = bench_account(url)
+        elapsed, states, created = run_import(account, {"time_scale": 1e6})
+        result.update(seconds=round(elapsed, 2), states=states, sale_orders=created)
+    else:
+        sim, url = start_simulator("amazon")
+        result["fetch_only"] = fetch_only(sim, url)
+        sim.reset()
+        account = bench_account(url)
+        options = {"time_scale": SCALE, "max_retries": 8}
+        elapsed, states, created = run_import(account, options)
+        log = sim.call_log()
+        result.update(
+            allowed_requests=allowed(log["by_operation"].get("searchOrders", 0), elapsed),
+            seconds=round(elapsed, 2),
+            states=states,
+            sale_orders=created,
+            time_scale=SCALE,
+            by_operation=log["by_operation"],
+            by_status=log["by_status"],
+        )
+    result["peak_rss_mb"] = round(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
+    )
+    sim.stop()
+    print("BENCH_RESULT " + json.dumps(result), flush=True)
+
+
+main()

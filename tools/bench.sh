@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# `make bench`: benchmarks against the offline simulator, on a bench database.
+#   make bench                      all import benchmarks (about 10 minutes)
+#   make bench ARGS='import floor'  only some of them
+# Figures are printed and written to bench/results/ (git-ignored).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DEV="$ROOT/tools/dev.sh"
+eval "$("$DEV" env)"
+export ODOO_SRC
+mkdir -p "$ROOT/bench/results"
+modes=("$@")
+[ ${#modes[@]} -gt 0 ] || modes=(floor import memory ratelimit matching)
+
+fresh_db() {  # a bench database with the addon, from the test template
+    local db="$1" tmpl
+    tmpl=$("$PGBIN/psql" -h "$PGDIR/sock" -p "$PGPORT" -U odoo -d postgres -tAq \
+        -c "SELECT datname FROM pg_database WHERE datname LIKE 'amazon_tmpl_%' LIMIT 1")
+    "$DEV" run db drop "$db" >/dev/null 2>&1 || true
+    if [ -n "$tmpl" ]; then
+        "$DEV" run db duplicate -f "$tmpl" "$db" >/dev/null 2>&1
+    fi
+    "$DEV" run -d "$db" -i amazon_seller_connector --stop-after-init --no-http --log-level=warn >/dev/null 2>&1
+}
+
+run_mode() {  # mode orders [extra env]
+    local mode="$1" count="$2" db="amazon_bench_$1"
+    fresh_db "$db"
+    echo "==> $mode ($count orders)"
+    BENCH="$mode" BENCH_ORDERS="$count" "$DEV" run shell -d "$db" --no-http --log-level=warn \
+        <"$ROOT/bench/import_bench.py" 2>"$ROOT/bench/results/$mode.log" \
+        | grep BENCH_RESULT | sed 's/^BENCH_RESULT //' | tee "$ROOT/bench/results/$mode.json"
+}
+
+for mode in "${modes[@]}"; do
+    case "$mode" in
+        floor) run_mode floor "${BENCH_ORDERS:-1000}" ;;
+        import) run_mode import "${BENCH_ORDERS:-1000}" ;;
+        memory) run_mode memory "${BENCH_MEMORY_ORDERS:-10000}" ;;
+        ratelimit) run_mode ratelimit "${BENCH_BACKFILL_ORDERS:-3000}" ;;
+        matching)
+            if [ -f "$ROOT/bench/match_bench.py" ]; then
+                echo "==> matching (see bench/README.md)"
+                "$PY" "$ROOT/bench/match_bench.py" --help >/dev/null 2>&1 || true
+            fi ;;
+        *) echo "unknown benchmark $mode"; exit 2 ;;
+    esac
+done
+if [ -f "$ROOT/bench/results/floor.json" ] && [ -f "$ROOT/bench/results/import.json" ]; then
+    "$PY" - "$ROOT/bench/results" <<'PY'
+import json, sys, pathlib
+d = pathlib.Path(sys.argv[1])
+floor = json.loads((d / "floor.json").read_text())
+imp = json.loads((d / "import.json").read_text())
+print(f"import/floor ratio: {imp['seconds'] / floor['seconds']:.2f} "
+      f"({imp['seconds']} s vs {floor['seconds']} s for {floor['sale_orders']} floor orders)")
+PY
+fi
