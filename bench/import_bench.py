@@ -41,7 +41,9 @@ def setup_company():
     for rate in (19, 7):
         tax = Tax.search([("name", "=", f"Bench {rate}%")], limit=1)
         if not tax:
-            group = env["account.tax.group"].create({"name": f"Bench {rate}"})
+            group = env["account.tax.group"].create(
+                {"name": f"Bench {rate}", "country_id": env.ref("base.de").id}
+            )
             tax = Tax.create(
                 {
                     "name": f"Bench {rate}%",
@@ -84,7 +86,9 @@ def start_simulator(rate_limits="off"):
 
 def bench_account(url):
     params = env["ir.config_parameter"].sudo()
-    params.set_param("amazon_seller_connector.lwa_client_id", sim_mod.DEFAULTS["client_id"])
+    params.set_param(
+        "amazon_seller_connector.lwa_client_id", sim_mod.DEFAULTS["client_id"]
+    )
     params.set_param(
         "amazon_seller_connector.lwa_client_secret", sim_mod.DEFAULTS["client_secret"]
     )
@@ -95,7 +99,9 @@ def bench_account(url):
             "refresh_token": TOKEN,
             "api_base_url": url,
             "import_orders_since": "2020-01-01",
-            "marketplace_ids": [Command.set(env.ref("amazon_seller_connector.marketplace_de").ids)],
+            "marketplace_ids": [
+                Command.set(env.ref("amazon_seller_connector.marketplace_de").ids)
+            ],
         }
     )
     env.cr.commit()
@@ -130,8 +136,14 @@ def run_floor(sim, taxes):
         lines = []
         for line in order.lines:
             for charge in line.charges:
-                product = products.get(line.sku, fallback) if charge.kind == "item" else fee
-                rate = 7 if charge.tax and abs(charge.tax) * 100 < abs(charge.gross) * 8 else 19
+                product = (
+                    products.get(line.sku, fallback) if charge.kind == "item" else fee
+                )
+                rate = (
+                    7
+                    if charge.tax and abs(charge.tax) * 100 < abs(charge.gross) * 8
+                    else 19
+                )
                 quantity = line.quantity if charge.kind == "item" else 1
                 lines.append(
                     Command.create(
@@ -144,7 +156,11 @@ def run_floor(sim, taxes):
                     )
                 )
         sale_order = env["sale.order"].create(
-            {"partner_id": partner.id, "client_order_ref": order.order_id, "order_line": lines}
+            {
+                "partner_id": partner.id,
+                "client_order_ref": order.order_id,
+                "order_line": lines,
+            }
         )
         sale_order.action_confirm()
         if index % 100 == 99:
@@ -160,8 +176,11 @@ SEARCH_RATE, SEARCH_BURST = 0.0056, 20
 def allowed(requests, seconds):
     """Requests Amazon's searchOrders limits allow in ``seconds`` (scaled)."""
     limit = SEARCH_BURST + SEARCH_RATE * SCALE * seconds
-    return {"made": requests, "allowed": round(limit, 1),
-            "share": round(min(requests, limit) / limit, 3) if limit else None}
+    return {
+        "made": requests,
+        "allowed": round(limit, 1),
+        "share": round(min(requests, limit) / limit, 3) if limit else None,
+    }
 
 
 def fetch_only(sim, url):
@@ -185,8 +204,12 @@ def fetch_only(sim, url):
     elapsed = time.perf_counter() - started
     log = sim.call_log()
     requests = log["by_operation"].get("searchOrders", 0)
-    return {"orders": orders, "seconds": round(elapsed, 2),
-            "status": log["by_status"], **allowed(requests, elapsed)}
+    return {
+        "orders": orders,
+        "seconds": round(elapsed, 2),
+        "status": log["by_status"],
+        **allowed(requests, elapsed),
+    }
 
 
 def main():
@@ -210,7 +233,9 @@ def main():
         elapsed, states, created = run_import(account, options)
         log = sim.call_log()
         result.update(
-            allowed_requests=allowed(log["by_operation"].get("searchOrders", 0), elapsed),
+            allowed_requests=allowed(
+                log["by_operation"].get("searchOrders", 0), elapsed
+            ),
             seconds=round(elapsed, 2),
             states=states,
             sale_orders=created,

@@ -104,8 +104,8 @@ class AmazonSellerAccount(models.Model):
     # Records
     # ------------------------------------------------------------------
     def _amazon_prepare_record_values(self, order, raw):
-        marketplace = self.env["amazon.seller.marketplace"].search(
-            [("amazon_marketplace_id", "=", order.marketplace_id)], limit=1
+        marketplace = self.env["amazon.seller.marketplace"]._amazon_by_marketplace_id(
+            order.marketplace_id
         )
         return {
             "marketplace_id": marketplace.id,
@@ -212,8 +212,8 @@ class AmazonSellerAccount(models.Model):
         fiscal_position = self.env["account.fiscal.position"]._get_fiscal_position(
             customer, delivery
         )
-        marketplace = self.env["amazon.seller.marketplace"].search(
-            [("amazon_marketplace_id", "=", order.marketplace_id)], limit=1
+        marketplace = self.env["amazon.seller.marketplace"]._amazon_by_marketplace_id(
+            order.marketplace_id
         )
         vals = {
             "partner_id": customer.id,

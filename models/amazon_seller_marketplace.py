@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models, tools
 
 REGIONS = [
     ("eu", "Europe"),
@@ -37,3 +37,25 @@ class AmazonSellerMarketplace(models.Model):
         "UNIQUE(amazon_marketplace_id)",
         "A marketplace with this Amazon marketplace ID already exists.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    @api.model
+    def _amazon_by_marketplace_id(self, amazon_marketplace_id):
+        """The marketplace of an Amazon marketplace id (cached, no query)."""
+        return self.browse(
+            self._amazon_ids_by_marketplace_id().get(amazon_marketplace_id)
+        )
+
+    @api.model
+    @tools.ormcache()
+    def _amazon_ids_by_marketplace_id(self):
+        marketplaces = self.sudo().with_context(active_test=False).search([])
+        return {m.amazon_marketplace_id: m.id for m in marketplaces}

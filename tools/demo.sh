@@ -14,6 +14,13 @@ export ODOO_SRC
 odoo() { "$DEV" run "$@"; }
 psql_local() { "$PGBIN/psql" -h "$PGDIR/sock" -p "$PGPORT" -U odoo -d postgres -tAq "$@"; }
 
+# A fingerprint of the addon's code: the demo database is updated when it changes.
+code_stamp() {
+    (cd "$ROOT" && find __manifest__.py models views data security spapi matching \
+        -type f \( -name '*.py' -o -name '*.xml' -o -name '*.csv' \) -print0 | sort -z \
+        | xargs -0 sha1sum | sha1sum | cut -c1-16)
+}
+
 SIM_PID=
 cleanup() { [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null; true; }
 trap cleanup EXIT INT TERM
@@ -36,9 +43,19 @@ if [ "$(psql_local -c "SELECT 1 FROM pg_database WHERE datname='$DB'")" != 1 ]; 
     odoo shell -d "$DB.tmp" --no-http --log-level=warn <"$ROOT/tools/demo_setup.py" >>"$LOGDIR/demo-install.log" 2>&1 \
         || { tail -n 40 "$LOGDIR/demo-install.log"; exit 1; }
     odoo db rename "$DB.tmp" "$DB" >/dev/null
-elif [ -n "${AMAZON_DEMO_SIMULATOR:-}" ]; then
-    # The simulator is new at every start: point the account at it again and re-import.
-    odoo shell -d "$DB" --no-http --log-level=warn <"$ROOT/tools/demo_setup.py" >>"$LOGDIR/demo-install.log" 2>&1 || true
+    code_stamp >"$ROOT/.local/demo.stamp"
+else
+    # Update the addon in the demo database when its code changed since last time.
+    stamp=$(code_stamp)
+    if [ "$(cat "$ROOT/.local/demo.stamp" 2>/dev/null)" != "$stamp" ]; then
+        echo "==> Updating the addon in $DB"
+        odoo -d "$DB" -u amazon_seller_connector --stop-after-init --no-http --log-level=warn \
+            >>"$LOGDIR/demo-install.log" 2>&1 || { tail -n 40 "$LOGDIR/demo-install.log"; exit 1; }
+        echo "$stamp" >"$ROOT/.local/demo.stamp"
+    fi
+    # The simulator is new at every start: point the account at it again and import.
+    [ -n "${AMAZON_DEMO_SIMULATOR:-}" ] && { odoo shell -d "$DB" --no-http --log-level=warn \
+        <"$ROOT/tools/demo_setup.py" >>"$LOGDIR/demo-install.log" 2>&1 || true; }
 fi
 
 cat <<MSG

@@ -1,45 +1,122 @@
-# Run by `make demo` inside `odoo shell`: a German company with one Amazon account.
-# Idempotent: it can run on every start.
+# Run by `make demo` inside `odoo shell`: a German company with one Amazon account
+# linked to the offline simulator, its catalogue as products, orders imported.
+# Idempotent: it runs on every start (the simulator is new each time).
+import importlib
 import os
 
-env = env  # noqa: F821 (provided by odoo shell)
-company = env.ref("base.main_company")
-if company.country_id.code != "DE":
-    company.write(
-        {
-            "name": "Muster Handel GmbH",
-            "street": "Hauptstraße 1",
-            "zip": "10115",
-            "city": "Berlin",
-            "country_id": env.ref("base.de").id,
-            "vat": "DE123456788",
-            "currency_id": env.ref("base.EUR").id,
-            "email": "info@muster-handel.example",
-        }
-    )
-if not company.chart_template:
-    env["account.chart.template"].try_loading("de_skr03", company, install_demo=False)
-admin = env.ref("base.user_admin")
-admin.write({"lang": "de_DE", "tz": "Europe/Berlin", "password": "admin"})
-env["ir.config_parameter"].set_param(
-    "amazon_seller_connector.application_id", "amzn1.sp.solution.simulator"
-)
-env["ir.config_parameter"].set_param(
-    "amazon_seller_connector.lwa_client_id", "amzn1.application-oa2-client.simulator"
-)
-env["ir.config_parameter"].set_param(
-    "amazon_seller_connector.lwa_client_secret", "simulator-client-secret"
-)
-env["ir.config_parameter"].set_param("amazon_seller_connector.app_is_draft", "True")
+from odoo import Command
 
-Account = env["amazon.seller.account"]
-account = Account.search([("name", "=", "Muster Handel auf Amazon.de")], limit=1)
-if not account:
-    account = Account.create(
-        {"name": "Muster Handel auf Amazon.de", "responsible_id": admin.id}
+env = env  # noqa: F821 (provided by odoo shell)
+SIMULATOR = os.environ.get("AMAZON_DEMO_SIMULATOR")
+MODULE = "odoo.addons.amazon_seller_connector.simulator"
+
+
+def setup_company():
+    company = env.ref("base.main_company")
+    if company.country_id.code != "DE":
+        company.write(
+            {
+                "name": "Muster Handel GmbH",
+                "street": "Hauptstraße 1",
+                "zip": "10115",
+                "city": "Berlin",
+                "country_id": env.ref("base.de").id,
+                "vat": "DE123456788",
+                "currency_id": env.ref("base.EUR").id,
+                "email": "info@muster-handel.example",
+            }
+        )
+    if not company.chart_template:
+        env["account.chart.template"].try_loading(
+            "de_skr03", company, install_demo=False
+        )
+    admin = env.ref("base.user_admin")
+    admin.write({"lang": "de_DE", "tz": "Europe/Berlin", "password": "admin"})
+    return company, admin
+
+
+def setup_app():
+    params = env["ir.config_parameter"]
+    defaults = importlib.import_module(MODULE).DEFAULTS
+    params.set_param(
+        "amazon_seller_connector.application_id", defaults["application_id"]
     )
-simulator = os.environ.get("AMAZON_DEMO_SIMULATOR")
-if simulator:
-    account.api_base_url = simulator
+    params.set_param("amazon_seller_connector.lwa_client_id", defaults["client_id"])
+    params.set_param(
+        "amazon_seller_connector.lwa_client_secret", defaults["client_secret"]
+    )
+    params.set_param("amazon_seller_connector.app_is_draft", "True")
+    return defaults
+
+
+def setup_products(company):
+    """The simulator's SKU catalogue as storable products with German VAT."""
+    Tax = env["account.tax"]
+    sale = [("type_tax_use", "=", "sale"), ("company_id", "=", company.id)]
+    taxes = {
+        19: company.account_sale_tax_id
+        or Tax.search([*sale, ("amount", "=", 19)], limit=1),
+        7: Tax.search([*sale, ("amount", "=", 7)], limit=1),
+    }
+    catalogue = importlib.import_module(MODULE + ".catalogue").catalogue()
+    Product = env["product.product"]
+    known = set(
+        Product.search([("default_code", "like", "SIM-")]).mapped("default_code")
+    )
+    Product.create(
+        [
+            {
+                "name": row["title"],
+                "default_code": row["sku"],
+                "barcode": row["ean"],
+                "list_price": float(row["price"]),
+                "is_storable": True,
+                "taxes_id": [Command.set(taxes[int(row["vat_rate"])].ids)],
+            }
+            for row in catalogue
+            if row["sku"] not in known
+        ]
+    )
+
+
+def setup_account(admin, defaults):
+    Account = env["amazon.seller.account"]
+    account = Account.search([("name", "=", "Muster Handel auf Amazon.de")], limit=1)
+    if not account:
+        account = Account.create(
+            {"name": "Muster Handel auf Amazon.de", "responsible_id": admin.id}
+        )
+    if SIMULATOR:
+        codes = ("de", "fr", "it", "es", "nl", "pl", "se", "be")
+        marketplaces = env["amazon.seller.marketplace"].browse(
+            [
+                env.ref(f"amazon_seller_connector.marketplace_{code}").id
+                for code in codes
+            ]
+        )
+        account.write(
+            {
+                "api_base_url": SIMULATOR,
+                "state": "linked",
+                "selling_partner_id": defaults["seller_id"],
+                "refresh_token": "Atzr|demo-refresh-token",
+                "available_marketplace_ids": [Command.set(marketplaces.ids)],
+                "marketplace_ids": [Command.set(marketplaces.ids)],
+                "import_orders_since": "2020-01-01",
+                "last_sync": False,
+            }
+        )
+    return account
+
+
+company, admin = setup_company()
+defaults = setup_app()
+setup_products(company)
+account = setup_account(admin, defaults)
 env.cr.commit()
-print("demo ready:", account.name)
+if SIMULATOR:
+    account.with_context(
+        amazon_client_options={"time_scale": 1000.0}
+    )._amazon_import_orders()
+    env.cr.commit()
+print("demo ready:", account.name, account.order_count, "Amazon orders")

@@ -1,7 +1,7 @@
 """Screenshot an Odoo page as a logged-in user (headless Chromium over CDP).
 
-    .local/venv/bin/python tools/screenshot.py URL OUT.png [--login admin --password admin
-        --db amazon_demo --width 1400 --height 1000 --wait 4]
+    .local/venv/bin/python tools/screenshot.py URL OUT.png
+        [--login admin --password admin --db amazon_demo --width 1400 --wait 4]
 Used for the README screenshot and to look at the German UI.
 """
 
