@@ -3,6 +3,8 @@
 
 from datetime import datetime, timedelta
 
+from psycopg2 import IntegrityError
+
 from odoo import fields
 from odoo.sql_db import db_connect
 from odoo.tests import tagged
@@ -87,7 +89,7 @@ class TestImportReliability(AmazonImportCommon):
         """A record written by another run (unique per account and order)."""
         orders = self._orders(1)
         self._import(*orders)
-        with self.assertRaises(Exception), mute_logger("odoo.sql_db"):
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
             with self.env.cr.savepoint():
                 self.env["amazon.seller.order"].create(
                     {
