@@ -9,7 +9,6 @@ the account and the user, valid 10 minutes, and its nonce is consumed once.
 
 import binascii
 import logging
-import threading
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -27,7 +26,6 @@ from ..spapi import (
     ThrottledError,
     TransientError,
 )
-from ..spapi._lwa import TokenCache
 from .amazon_oauth_state import PENDING_MINUTES, STATE_MINUTES
 
 _logger = logging.getLogger(__name__)
@@ -38,11 +36,6 @@ STATE_SCOPE = "amazon_seller_connector.oauth_state"
 PENDING_SCOPE = "amazon_seller_connector.oauth_pending"
 MANAGER_GROUP = "amazon_seller_connector.group_amazon_manager"
 TODO = "mail.mail_activity_data_todo"
-
-# Access tokens per (database, account, refresh token, LWA URL, client id),
-# shared by the clients of one account in this process, never across accounts.
-_TOKEN_CACHES = {}
-_TOKEN_CACHES_LOCK = threading.Lock()
 
 
 class AmazonLinkError(UserError):
@@ -324,25 +317,6 @@ class AmazonSellerAccount(models.Model):
     # ------------------------------------------------------------------
     # Token health
     # ------------------------------------------------------------------
-    def _amazon_client(self, **kwargs):
-        """Same client, with the account's access tokens cached per process.
-
-        The key holds a hash of the refresh token (``account_key``), so a new
-        authorization starts a new cache; a 401/403 clears only this one.
-        """
-        client = super()._amazon_client(**kwargs)
-        key = (
-            self.env.cr.dbname,
-            self.id,
-            client.account_key,
-            client.token_url,
-            self._amazon_app_param("lwa_client_id"),
-        )
-        with _TOKEN_CACHES_LOCK:
-            cache = _TOKEN_CACHES.setdefault(key, TokenCache())
-        client.tokens = client._lwa_class.token_cache = cache
-        return client
-
     def _amazon_handle_auth_error(self, error):
         """React to an SP-API authorization error of this account.
 

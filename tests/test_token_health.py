@@ -6,7 +6,6 @@ import importlib
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from ..models import amazon_seller_account_link
 from ..spapi import InvalidClient, InvalidGrant, TransientError
 from .common import AmazonCommon
 
@@ -49,7 +48,6 @@ class TestTokenHealth(AmazonCommon):
     def setUp(self):
         super().setUp()
         self.sim.reset()
-        amazon_seller_account_link._TOKEN_CACHES.clear()
 
     def _todos(self, account):
         todo = self.env.ref("mail.mail_activity_data_todo")
@@ -111,31 +109,21 @@ class TestTokenHealth(AmazonCommon):
             self.assertIsNone(one.tokens.get("Atzr|two"))
             self.assertIsNone(two.tokens.get("Atzr|one"))
 
-    def test_access_token_cached_per_account(self):
-        """A second client of the same account reuses the access token."""
-
-        def token_calls():
-            return self.sim.call_log()["by_operation"].get("token", 0)
-
-        for _run in range(2):
-            with self.account._amazon_client() as client:
-                client.get_marketplace_participations()
-        self.assertEqual(token_calls(), 1)
-        with self.account_two._amazon_client() as client:
-            client.get_marketplace_participations()
-        self.assertEqual(token_calls(), 2)
-        # a new refresh token (re-authorization) gets its own access token
-        self.sim.add_refresh_token("Atzr|new")
-        self.account.refresh_token = "Atzr|new"
+    def test_access_token_reused_within_a_run(self):
+        """One client per run: one LWA call for several SP-API calls."""
         with self.account._amazon_client() as client:
             client.get_marketplace_participations()
-        self.assertEqual(token_calls(), 3)
+            client.get_marketplace_participations()
+        self.assertEqual(self.sim.call_log()["by_operation"].get("token"), 1)
 
     @mute_logger(LINK_LOGGER, "spapi.client")
-    def test_revoked_token_dropped_from_cache(self):
+    def test_revoked_during_run(self):
+        """The cached access token is refused (403) and dropped; the refresh
+        then fails with invalid_grant: 'needs re-authorization'."""
         with self.account._amazon_client() as client:
             client.get_marketplace_participations()
-        self.sim.revoke_refresh_token("Atzr|one")
-        # the cached access token is refused (403): dropped, refresh -> invalid_grant
-        self.assertFalse(self.account._amazon_check_connection())
+            self.sim.revoke_refresh_token("Atzr|one")
+            with self.assertRaises(InvalidGrant) as caught:
+                client.get_marketplace_participations()
+        self.assertTrue(self.account._amazon_handle_auth_error(caught.exception))
         self.assertEqual(self.account.state, "reauth")
