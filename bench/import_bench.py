@@ -72,7 +72,20 @@ def setup_company():
     return taxes
 
 
+class RemoteSimulator:
+    """A simulator in its own process (BENCH_SIM_URL): memory figures then
+    count Odoo alone."""
+
+    def __init__(self, url):
+        self.url = url
+
+    def stop(self):
+        return None
+
+
 def start_simulator(rate_limits="off"):
+    if os.environ.get("BENCH_SIM_URL"):
+        return RemoteSimulator(os.environ["BENCH_SIM_URL"]), os.environ["BENCH_SIM_URL"]
     sim = sim_mod.Simulator(
         refresh_tokens=(TOKEN,),
         generate=COUNT,
@@ -222,8 +235,14 @@ def main():
     elif MODE in ("import", "memory"):
         sim, url = start_simulator()
         account = bench_account(url)
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         elapsed, states, created = run_import(account, {"time_scale": 1e6})
-        result.update(seconds=round(elapsed, 2), states=states, sale_orders=created)
+        result.update(
+            seconds=round(elapsed, 2),
+            states=states,
+            sale_orders=created,
+            rss_before_import_mb=round(rss_before, 1),
+        )
     else:
         sim, url = start_simulator("amazon")
         result["fetch_only"] = fetch_only(sim, url)

@@ -2,6 +2,9 @@
 """One Amazon order -> one sale order: which orders, and what goes on them."""
 
 import json
+import re
+
+from stdnum.eu import vat as stdnum_vat
 
 from odoo import Command, fields, models
 
@@ -146,7 +149,15 @@ class AmazonSellerAccount(models.Model):
         sale_order = company_self._amazon_build_sale_order(
             order, customer, delivery, products, run
         )
-        review = sale_order.amazon_review_notes.splitlines()
+        review = (sale_order.amazon_review_notes or "").splitlines()
+        if values.get("invalid_vat"):
+            review.append(
+                self.env._(
+                    "The buyer's VAT id %(vat)s is not valid; it was not stored on "
+                    "the customer.",
+                    vat=values["invalid_vat"],
+                )
+            )
         if match["decision"] == "review":
             review.append(self.env._("Possible duplicate customer."))
         if not sale_order.amazon_unknown_sku:  # an unknown article waits for review
@@ -194,6 +205,10 @@ class AmazonSellerAccount(models.Model):
                 email=buyer.email,
                 vat=buyer.vat_id if buyer.vat_type in (None, "VAT") else None,
             )
+            if buyer.vat_id and buyer.vat_type in (None, "VAT"):
+                values["vat_country"] = (
+                    buyer.vat_address.country_code if buyer.vat_address else None
+                )
         if address:
             values.update(
                 name=address.name or values.get("name"),
@@ -206,7 +221,26 @@ class AmazonSellerAccount(models.Model):
                 country_code=address.country_code,
                 phone=address.phone,
             )
-        return {key: value for key, value in values.items() if value}
+        values = {key: value for key, value in values.items() if value}
+        return self._amazon_check_vat(values)
+
+    def _amazon_check_vat(self, values):
+        """A VAT id Amazon sends without its country prefix gets the country
+        of the buyer; one that is still not valid is not stored on the
+        customer (the order is flagged instead of failing)."""
+        vat = values.get("vat")
+        country = values.pop("vat_country", None) or values.get("country_code")
+        if not vat:
+            return values
+        compact = re.sub(r"[^A-Za-z0-9]", "", vat).upper()
+        if country and not compact[:2].isalpha():
+            compact = (("EL" if country == "GR" else country) + compact).upper()
+        if stdnum_vat.is_valid(compact):
+            values["vat"] = compact
+        else:
+            values.pop("vat")
+            values["invalid_vat"] = vat
+        return values
 
     def _amazon_prepare_sale_order_values(self, order, customer, delivery, run):
         fiscal_position = self.env["account.fiscal.position"]._get_fiscal_position(

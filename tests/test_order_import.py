@@ -345,3 +345,30 @@ class TestOrderImport(AmazonImportCommon):
             self.assertNotEqual(record.state, "error", record.reason)
             if record.sale_order_id:
                 self.assertEqual(record.sale_order_id.amount_total, record.amazon_total)
+
+    def test_business_vat_without_prefix_or_invalid(self):
+        """A VAT id without country prefix is completed; an invalid one never
+        stops the order."""
+        self._import(
+            f.order(
+                "302-0000018-0000018",
+                [f.item("SKU-TASSE", 11.90)],
+                company="Prefix GmbH",
+                vat="123456788",
+                email="p@marketplace.amazon.de",
+            ),
+            f.order(
+                "302-0000019-0000019",
+                [f.item("SKU-TASSE", 11.90)],
+                company="Falsch UG",
+                vat="000095418",
+                email="f@marketplace.amazon.de",
+            ),
+        )
+        good = self._record("302-0000018-0000018")
+        self.assertEqual(good.sale_order_id.partner_id.vat, "DE123456788")
+        bad = self._record("302-0000019-0000019")
+        self.assertEqual(bad.state, "review")
+        self.assertIn("000095418", bad.reason)
+        self.assertFalse(bad.sale_order_id.partner_id.vat)
+        self.assertEqual(bad.sale_order_id.state, "sale")

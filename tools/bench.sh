@@ -36,7 +36,18 @@ for mode in "${modes[@]}"; do
     case "$mode" in
         floor) run_mode floor "${BENCH_ORDERS:-1000}" ;;
         import) run_mode import "${BENCH_ORDERS:-1000}" ;;
-        memory) run_mode memory "${BENCH_MEMORY_ORDERS:-10000}" ;;
+        memory)  # the simulator in its own process: the peak RSS is Odoo's alone
+            count="${BENCH_MEMORY_ORDERS:-10000}"
+            sim_port=$("$DEV" free-port)
+            (cd "$ROOT" && exec "$PY" -m simulator --port "$sim_port" --generate "$count" \
+                --seed 11 --marketplaces DE --rate-limits off --refresh-token 'Atzr|bench') \
+                >"$ROOT/bench/results/memory-simulator.log" 2>&1 &
+            sim_pid=$!
+            for _ in $(seq 300); do
+                grep -q listening "$ROOT/bench/results/memory-simulator.log" && break; sleep 0.2
+            done
+            BENCH_SIM_URL="http://127.0.0.1:$sim_port" run_mode memory "$count"
+            kill "$sim_pid" ;;
         ratelimit) run_mode ratelimit "${BENCH_BACKFILL_ORDERS:-3000}" ;;
         matching)
             if [ -f "$ROOT/bench/match_bench.py" ]; then

@@ -37,11 +37,15 @@ fi
 
 if [ "$(psql_local -c "SELECT 1 FROM pg_database WHERE datname='$DB'")" != 1 ]; then
     echo "==> Creating the demo database $DB (German company, SKR03, Amazon account); about 2 minutes, once"
-    odoo -d "$DB.tmp" -i amazon_seller_connector,l10n_de --load-language=de_DE --stop-after-init \
-        --no-http --log-level=warn >"$LOGDIR/demo-install.log" 2>&1 \
-        || { tail -n 40 "$LOGDIR/demo-install.log"; exit 1; }
-    odoo shell -d "$DB.tmp" --no-http --log-level=warn <"$ROOT/tools/demo_setup.py" >>"$LOGDIR/demo-install.log" 2>&1 \
-        || { tail -n 40 "$LOGDIR/demo-install.log"; exit 1; }
+    # The company is German before accounting is installed, so that Odoo loads
+    # SKR03; then OSS (fiscal positions and taxes for EU deliveries); then the
+    # account, the simulator's catalogue as products and the import.
+    run_logged() { "$@" >>"$LOGDIR/demo-install.log" 2>&1 || { tail -n 40 "$LOGDIR/demo-install.log"; exit 1; }; }
+    run_logged odoo -d "$DB.tmp" -i base --load-language=de_DE --stop-after-init --no-http --log-level=warn
+    DEMO_PHASE=company run_logged odoo shell -d "$DB.tmp" --no-http --log-level=warn <"$ROOT/tools/demo_setup.py"
+    run_logged odoo -d "$DB.tmp" -i amazon_seller_connector,l10n_de,l10n_eu_oss --stop-after-init \
+        --no-http --log-level=warn
+    run_logged odoo shell -d "$DB.tmp" --no-http --log-level=warn <"$ROOT/tools/demo_setup.py"
     odoo db rename "$DB.tmp" "$DB" >/dev/null
     code_stamp >"$ROOT/.local/demo.stamp"
 else

@@ -32,6 +32,7 @@ def setup_company():
         )
     admin = env.ref("base.user_admin")
     admin.write({"lang": "de_DE", "tz": "Europe/Berlin", "password": "admin"})
+    env["res.partner"].browse(admin.partner_id.id).lang = "de_DE"
     return company, admin
 
 
@@ -110,6 +111,9 @@ def setup_account(admin, defaults):
 
 
 company, admin = setup_company()
+if os.environ.get("DEMO_PHASE") == "company":  # before OSS is installed
+    env.cr.commit()
+    raise SystemExit(0)
 defaults = setup_app()
 setup_products(company)
 account = setup_account(admin, defaults)
