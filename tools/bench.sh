@@ -49,11 +49,13 @@ for mode in "${modes[@]}"; do
             BENCH_SIM_URL="http://127.0.0.1:$sim_port" run_mode memory "$count"
             kill "$sim_pid" ;;
         ratelimit) run_mode ratelimit "${BENCH_BACKFILL_ORDERS:-3000}" ;;
-        matching)
-            if [ -f "$ROOT/bench/match_bench.py" ]; then
-                echo "==> matching (see bench/README.md)"
-                "$PY" "$ROOT/bench/match_bench.py" --help >/dev/null 2>&1 || true
-            fi ;;
+        matching)  # duplicate search: German repeat buyers among 100,000 partners
+            fresh_db amazon_bench_match
+            echo "==> matching (${BENCH_PARTNERS:-100000} partners, ${BENCH_MATCH_ORDERS:-1000} orders)"
+            BENCH=german PARTNERS="${BENCH_PARTNERS:-100000}" ORDERS="${BENCH_MATCH_ORDERS:-1000}" \
+                "$DEV" run shell -d amazon_bench_match --no-http --log-level=warn \
+                <"$ROOT/bench/match_bench.py" 2>"$ROOT/bench/results/matching.log" \
+                | tee "$ROOT/bench/results/matching.txt" ;;
         *) echo "unknown benchmark $mode"; exit 2 ;;
     esac
 done

@@ -26,7 +26,7 @@ def setup_company():
                 "email": "info@muster-handel.example",
             }
         )
-    if not company.chart_template:
+    if "chart_template" in company._fields and company.chart_template != "de_skr03":
         env["account.chart.template"].try_loading(
             "de_skr03", company, install_demo=False
         )
