@@ -62,8 +62,12 @@ ensure_venv() {
     [ -x "$PY" ] || python3 -m venv "$VENV"
     { echo 'setuptools<70'; [ -f /etc/xdg/pip/constraints.txt ] && cat /etc/xdg/pip/constraints.txt; true; } > "$LOCAL/pip-constraints.txt"
     grep -v '^python-ldap' "$src/requirements.txt" > "$LOCAL/odoo-requirements.txt"
-    PIP_CONSTRAINT="$LOCAL/pip-constraints.txt" "$VENV/bin/pip" install --quiet --disable-pip-version-check \
-        -r "$LOCAL/odoo-requirements.txt" -r "$ROOT/requirements.txt" -r "$ROOT/requirements-dev.txt" >&2
+    if ! PIP_CONSTRAINT="$LOCAL/pip-constraints.txt" "$VENV/bin/pip" install --quiet \
+        --disable-pip-version-check -r "$LOCAL/odoo-requirements.txt" \
+        -r "$ROOT/requirements.txt" -r "$ROOT/requirements-dev.txt" >"$LOCAL/pip.log" 2>&1; then
+        grep -v 'WARNING: Location' "$LOCAL/pip.log" | tail -n 30 >&2
+        die "Installing the Python requirements failed (full log: $LOCAL/pip.log)."
+    fi
     rm -f "$VENV"/.stamp-*
     touch "$stamp"
 }
