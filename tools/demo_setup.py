@@ -30,6 +30,8 @@ def setup_company():
         env["account.chart.template"].try_loading(
             "de_skr03", company, install_demo=False
         )
+    if hasattr(company, "_map_eu_taxes"):  # OSS: fiscal positions per EU country
+        company._map_eu_taxes()
     admin = env.ref("base.user_admin")
     admin.write({"lang": "de_DE", "tz": "Europe/Berlin", "password": "admin"})
     env["res.partner"].browse(admin.partner_id.id).lang = "de_DE"
