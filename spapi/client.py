@@ -24,6 +24,9 @@ from .errors import AuthError, InvalidResponse, ThrottledError, TransientError
 from .ratelimit import RateLimiter, shared_limiter
 
 _LOGGER = logging.getLogger(__name__)
+# python-amazon-sp-api logs request headers, access token included, at DEBUG:
+# keep its loggers at INFO whatever the root level is.
+logging.getLogger("sp_api").setLevel(logging.INFO)
 _REGION_DEFAULT_MARKET = {"eu": "DE", "na": "US", "fe": "JP"}
 
 __all__ = ["DEFAULT_INCLUDED", "SearchPage", "SpApiClient"]
