@@ -10,7 +10,8 @@
 they are there, times the key computation (``_amazon_fill_match_keys``, the
 post-init hook), commits, then calls ``_amazon_match_partner`` for ORDERS
 orders (60 % repeat buyers with spelling noise, 40 % hard negatives) and
-reports precision, recall, review share and latency p50/p95.
+reports precision, recall, review share and latency p50/p95 (``STAGES=1``
+adds the mean time per stage, overall and for the slowest 5 % of the calls).
 ``simulator``: the simulator's German orders (``simulator.generator``) are
 resolved one after the other with ``_amazon_resolve_customer``, as the import
 does; a link is correct when the customer was created for the same hidden
@@ -146,6 +147,51 @@ def build_orders(rng, sample, count):
     return orders
 
 
+STAGE_METHODS = (
+    "_match_criteria",
+    "_amazon_near_query",
+    "_amazon_wide_query",
+    "_amazon_candidate_rows",
+    "_amazon_score_rows",
+    "_amazon_drop_known_pairs",
+    "_amazon_decide",
+    "_amazon_match_result",
+)
+
+
+def time_stages(account, spent):
+    """Wrap the stage methods of the account's class: ``spent`` collects the
+    milliseconds per method of the current call (``STAGES=1`` only)."""
+    cls = type(account)
+
+    def timed(name, method):
+        def wrapper(self, *args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return method(self, *args, **kwargs)
+            finally:
+                elapsed = 1000 * (time.perf_counter() - start)
+                spent[name] = spent.get(name, 0.0) + elapsed
+
+        return wrapper
+
+    for name in STAGE_METHODS:
+        setattr(cls, name, timed(name, getattr(cls, name)))
+
+
+def report_stages(calls):
+    """Mean ms per stage over all calls and over the slowest 5 %."""
+    slowest = sorted(calls, key=lambda call: -call[0])[: max(1, len(calls) // 20)]
+    for label, group in (("all calls", calls), ("slowest 5 %", slowest)):
+        means = {
+            name.removeprefix("_amazon_"): sum(c[1].get(name, 0.0) for c in group)
+            / len(group)
+            for name in STAGE_METHODS
+        }
+        text = ", ".join(f"{name} {value:.2f}" for name, value in means.items())
+        print(f"stages ms ({label}): {text}")
+
+
 def percentile(values, share):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -158,17 +204,28 @@ def run_german(env):
     orders = build_orders(
         random.Random(SEED + 2), sample, int(os.environ.get("ORDERS", "1000"))
     )
+    spent, calls = {}, []
+    if os.environ.get("STAGES"):
+        time_stages(account, spent)
     for values, __ in orders[:20]:  # warm-up
         account._amazon_match_partner(values)
     stats, times = {"link": 0, "good": 0, "review": 0, "repeat": 0, "top": 0}, []
     for values, truth in orders:
+        spent.clear()
         start = time.perf_counter()
         result = account._amazon_match_partner(values)
         times.append(1000 * (time.perf_counter() - start))
+        calls.append((times[-1], dict(spent)))
         judge(env, stats, result, truth)
     report(stats, len(orders))
     p50, p95 = statistics.median(times), percentile(times, 0.95)
-    print(f"latency ms: p50 {p50:.2f} p95 {p95:.2f} max {max(times):.1f}")
+    load = os.getloadavg()[0]
+    print(
+        f"latency ms: p50 {p50:.2f} p95 {p95:.2f} max {max(times):.1f} "
+        f"(load average {load:.1f})"
+    )
+    if os.environ.get("STAGES"):
+        report_stages(calls)
     env.cr.rollback()
 
 

@@ -8,8 +8,9 @@ The order import calls only ``_amazon_resolve_customer(values)`` and
 Pipeline: normalise the buyer (``matching.normalize.keys_for``), find
 candidates with indexed SQL on the stored keys of ``res.partner`` (stage 1:
 identifiers, same zip and street, same zip and similar name; stage 2 only
-when that finds nothing: similar name anywhere, GIN trigram index), score
-each criterion with rapidfuzz (``matching.scoring``) and decide.
+when that finds nothing: same street in the same city, same name anywhere),
+score each criterion with rapidfuzz (``matching.scoring``) on the stored keys
+of the candidates and decide.
 """
 
 from odoo import Command, models

@@ -29,6 +29,11 @@ MATCH_KEY_COLUMNS = {
     "amazon_match_vat": "vat_key",
     "amazon_match_postnummer": "postnummer",
 }
+#: keys_for keys stored together in ``amazon_match_parts`` (PARTS_SEPARATOR)
+PARTS_KEYS = ("given_key", "surname_key", "legal_form", "packstation")
+PARTS_SEPARATOR = "\x1f"
+#: every column holding a match key (created before the ORM sees them)
+KEY_COLUMNS = (*MATCH_KEY_COLUMNS, "amazon_match_parts")
 #: Raw columns (SQL expressions over ``p``, parent ``pp``, country ``c``).
 RAW_SELECT = SQL(
     """p.id, p.name, p.is_company, pp.name AS parent_name,
@@ -69,7 +74,24 @@ def match_keys(row):
     keys = keys_for(match_values(row))
     found = {column: keys[key] or None for column, key in MATCH_KEY_COLUMNS.items()}
     found["amazon_match_name"] = keys["name_key"] or keys["company_key"] or None
+    found["amazon_match_parts"] = PARTS_SEPARATOR.join(keys[key] for key in PARTS_KEYS)
     return found
+
+
+def stored_keys(row):
+    """The ``keys_for`` dict of a partner from its stored key columns (a dict
+    with the columns of KEY_COLUMNS), without normalising it again; None when
+    the keys were not computed yet (``amazon_match_parts`` empty)."""
+    if row["amazon_match_parts"] is None:
+        return None
+    parts = row["amazon_match_parts"].split(PARTS_SEPARATOR)
+    keys = dict(zip(PARTS_KEYS, parts, strict=True))
+    for column, key in MATCH_KEY_COLUMNS.items():
+        keys[key] = row[column] or ""
+    keys["name_key"] = " ".join(
+        part for part in (keys["given_key"], keys["surname_key"]) if part
+    )
+    return keys
 
 
 class ResPartner(models.Model):
@@ -121,6 +143,9 @@ class ResPartner(models.Model):
     amazon_match_postnummer = fields.Char(
         compute="_compute_amazon_match_keys", store=True, index="btree_not_null"
     )
+    # given name, surname, legal form, Packstation: read with the candidates
+    # so that they are never normalised again during the duplicate search
+    amazon_match_parts = fields.Char(compute="_compute_amazon_match_keys", store=True)
 
     _amazon_match_zip_street_idx = models.Index(
         "(amazon_match_zip, amazon_match_street) WHERE amazon_match_street IS NOT NULL"
@@ -178,7 +203,7 @@ class ResPartner(models.Model):
     def _auto_init(self):
         """Create the key columns first: the ORM then skips computing them for
         every existing partner, the post-init hook fills them in batches."""
-        for column in MATCH_KEY_COLUMNS:
+        for column in KEY_COLUMNS:
             if not sql.column_exists(self.env.cr, self._table, column):
                 sql.create_column(self.env.cr, self._table, column, "varchar")
         return super()._auto_init()
@@ -203,7 +228,9 @@ class ResPartner(models.Model):
         """
         cr, last_id, done = self.env.cr, 0, 0
         self.env.flush_all()
-        where = SQL("p.amazon_match_name IS NULL") if only_missing else SQL("TRUE")
+        where = SQL("TRUE")
+        if only_missing:
+            where = SQL("(p.amazon_match_name IS NULL OR p.amazon_match_parts IS NULL)")
         while True:
             cr.execute(
                 SQL(
@@ -220,13 +247,13 @@ class ResPartner(models.Model):
                 break
             self._amazon_write_match_keys(rows)
             last_id, done = rows[-1]["id"], done + len(rows)
-        self.invalidate_model(list(MATCH_KEY_COLUMNS))
+        self.invalidate_model(list(KEY_COLUMNS))
         return done
 
     @api.model
     def _amazon_write_match_keys(self, rows):
         """One ``UPDATE ... FROM (VALUES ...)`` for a batch of partner rows."""
-        columns = list(MATCH_KEY_COLUMNS)
+        columns = list(KEY_COLUMNS)
         values = []
         for row in rows:
             keys = match_keys(row)

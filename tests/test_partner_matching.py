@@ -2,6 +2,7 @@
 from odoo.tests import tagged
 from odoo.tools import SQL
 
+from ..models.res_partner import KEY_COLUMNS, stored_keys
 from .common import AmazonCommon
 
 
@@ -36,6 +37,14 @@ class TestPartnerMatching(MatchingCommon):
         self.assertEqual(self.hans.amazon_match_house_number, "12a")
         self.hans.street = "Lindenweg 5"
         self.assertEqual(self.hans.amazon_match_house_number, "5")
+
+    def test_candidates_use_stored_keys(self):
+        """The stored columns give back every key the scoring needs."""
+        self.hans.write({"name": "Dr. Hans Peter Müller", "street": "Packstation 105"})
+        self.hans.flush_recordset()
+        row = {column: self.hans[column] or None for column in KEY_COLUMNS}
+        self.assertEqual(stored_keys(row), self.hans._amazon_match_keys())
+        self.assertIsNone(stored_keys(dict(row, amazon_match_parts=None)))
 
     def test_fill_keys_in_batches(self):
         self.env.flush_all()
@@ -219,4 +228,4 @@ class TestPartnerMatching(MatchingCommon):
             plans.append("\n".join(row[0] for row in self.env.cr.fetchall()))
             self.assertNotIn("Seq Scan on res_partner", plans[-1])
         self.assertIn("res_partner__amazon_match_zip_index", plans[0])
-        self.assertIn("res_partner_amazon_match_name_trgm_idx", plans[1])
+        self.assertIn("res_partner__amazon_match_name_index", plans[1])
