@@ -47,7 +47,7 @@ class AmazonSellerAccount(models.Model):
         string="Nationwide Name Search",
         default=True,
         help="When nothing is found at the buyer's address, also look for "
-        "similar names everywhere (finds customers who moved).",
+        "the same name everywhere (finds customers who moved).",
     )
     match_review_count = fields.Integer(
         string="Customers to Review", compute="_compute_match_review_count"
