@@ -25,6 +25,8 @@ class AmazonSellerAccount(models.Model):
     def _amazon_apply(self, order, raw, record, products, run):
         if record and not self._amazon_is_newer(order, record):
             return record
+        if not record and self._amazon_is_before_start(order):
+            return record  # an older order that changed: not ours to import
         if order.fulfillment_status == "CANCELLED":
             return self._amazon_apply_cancellation(order, raw, record, run)
         if record and record.sale_order_id:
@@ -40,6 +42,13 @@ class AmazonSellerAccount(models.Model):
             record.state == "error"
             or not record.amazon_last_update
             or order.last_updated > record.amazon_last_update
+        )
+
+    def _amazon_is_before_start(self, order):
+        """Orders created before "Import orders created since" stay in the
+        merchant's previous system, even when Amazon changes them later."""
+        return bool(self.import_orders_since) and (
+            order.created.date() < self.import_orders_since
         )
 
     def _amazon_is_ready(self, order):

@@ -334,6 +334,7 @@ class TestOrderImport(AmazonImportCommon):
         """Amazon's own v2026 examples import without losing an order."""
         sample = f.sample_orders()
         self.assertEqual(len(sample), 8)
+        self.account.import_orders_since = False  # the samples are from 2025
         counts = self.account._amazon_import_payloads(sample)
         self.assertEqual(counts["error"], 0)
         for payload in sample:
@@ -372,3 +373,9 @@ class TestOrderImport(AmazonImportCommon):
         self.assertIn("000095418", bad.reason)
         self.assertFalse(bad.sale_order_id.partner_id.vat)
         self.assertEqual(bad.sale_order_id.state, "sale")
+
+    def test_orders_created_before_start_are_left_alone(self):
+        payload = f.order("302-0000020-0000020", [f.item("SKU-TASSE", 12.90)])
+        payload["createdTime"] = "2026-10-01T09:00:00Z"  # before 2026-11-01
+        self._import(payload)
+        self.assertFalse(self._record("302-0000020-0000020"))
