@@ -267,8 +267,20 @@ def new_person(rng, key, country):
         person["co"] = f"c/o {rng.choice(FIRST_F + FIRST_M)} {rng.choice(LAST)}"
     elif person["kind"] == "company":
         person["company"] = rng.choice(COMPANIES).format(last=person["last"])
-        person["vat_id"] = "DE" + "".join(str(rng.randrange(10)) for _ in range(9))
+        digits = "".join(str(rng.randrange(10)) for _ in range(9))
+        person["vat_id"] = german_vat_id(
+            (digits[0] if digits[0] != "0" else "1") + digits[1:8]
+        )
     return person
+
+
+def german_vat_id(body):
+    """DE + 8 digits + the ISO 7064 MOD 11,10 check digit (a valid USt-IdNr.,
+    as Amazon only accepts validated VAT ids from business buyers)."""
+    check = 5
+    for digit in body:
+        check = (((check or 10) * 2) % 11 + int(digit)) % 10
+    return f"DE{body}{(1 - ((check or 10) * 2) % 11) % 10}"
 
 
 def _kind(rng):
