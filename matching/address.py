@@ -32,6 +32,8 @@ _STREET_TYPES = [
     (r"damm", "damm"),
     (r"chaussee", "chaussee"),
 ]
+#: The unified street types: "Lindenweg" and "Lindenstraße" are two streets.
+STREET_TYPES = frozenset(unified for _alt, unified in _STREET_TYPES)
 _GLUED = [
     (re.compile(r"(?<=[a-z])(?:" + alt + r")\b"), " " + unified)
     for alt, unified in _STREET_TYPES

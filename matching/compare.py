@@ -3,7 +3,7 @@
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, JaroWinkler
 
-from .address import base_number
+from .address import STREET_TYPES, base_number
 
 #: Key in the ``keys_for`` dict holding each criterion field.
 FIELD_KEYS = {
@@ -46,7 +46,11 @@ def _token_compatible(a, b):
 
 
 def _tokens_compatible(given_a, given_b):
-    """Every token of the shorter given name fits a token of the other."""
+    """Every token of the shorter given name fits a token of the other;
+    blanks and hyphens do not count ("Karl-Heinz" / "Karl Heinz" / "Karlheinz")."""
+    joined = given_a.replace(" ", "").replace("-", "")
+    if joined and joined == given_b.replace(" ", "").replace("-", ""):
+        return True
     tokens_a, tokens_b = given_a.split(), given_b.split()
     if not tokens_a or not tokens_b:
         return True
@@ -118,12 +122,27 @@ def house_number_similarity(num_a, num_b):
     return 90.0 if not suffix_a or not suffix_b else 50.0
 
 
+#: Similarity left when both streets name a type and the types differ.
+OTHER_STREET_TYPE = 0.6
+
+
+def _street_types(key):
+    return STREET_TYPES.intersection(key.split())
+
+
 def street_similarity(a, b):
-    """Street-name similarity times the house-number agreement."""
+    """Street-name similarity times the house-number agreement.
+
+    Different street types ("Lindenweg" / "Lindenstraße") are different
+    streets, however alike the names.
+    """
     key_a, key_b = a["street_key"], b["street_key"]
     sim = max(
         _ratio(key_a, key_b), _ratio(key_a.replace(" ", ""), key_b.replace(" ", ""))
     )
+    types_a, types_b = _street_types(key_a), _street_types(key_b)
+    if types_a and types_b and not types_a & types_b:
+        sim *= OTHER_STREET_TYPE
     number = house_number_similarity(a.get("house_number"), b.get("house_number"))
     if number is None:
         has_a, has_b = bool(a.get("house_number")), bool(b.get("house_number"))

@@ -12,7 +12,10 @@ Hard rules on top of the weighted score:
   have several);
 * an automatic link needs the name (or company) to agree and either the
   address (street with house number plus zip or city, no Packstation) or an
-  identifier.
+  identifier;
+* a person only reviews a candidate when the name, the company, the street
+  or an identifier agrees: someone with a merely similar name elsewhere in
+  the same town is another customer, not a possible duplicate.
 """
 
 from dataclasses import dataclass, field
@@ -120,19 +123,35 @@ def score(incoming, candidate, criteria, candidate_id=None, german_rules=True):
     return result
 
 
+#: Agreement on one of these makes a candidate worth a person's look.
+REVIEW_EVIDENCE = ("name", "company", "street")
+
+
+def reviewable(result):
+    """True if ``result`` has more in common than the locality (zip, city)."""
+    return (
+        result.linkable
+        or bool(result.identified_by)
+        or any(field in result.agreed for field in REVIEW_EVIDENCE)
+    )
+
+
 def decide(results, link_threshold, review_threshold, margin=2.0):
     """Return ``(decision, best_result)``; decision is link, review or new.
 
-    Blocked results never count. Two different candidates that can both be
-    linked and lie within ``margin`` of each other go to review.
+    Blocked results never count, nor do candidates that only share the
+    locality (see :func:`reviewable`). Two different candidates that can both
+    be linked and lie within ``margin`` of each other go to review.
     """
     ranked = sorted(
         (r for r in results if not r.blocked_reason),
         key=lambda r: (r.linkable, r.score),
         reverse=True,
     )
-    if not ranked or ranked[0].score < review_threshold:
+    worth = [r for r in ranked if reviewable(r)]
+    if not worth or worth[0].score < review_threshold:
         return "new", (ranked[0] if ranked else None)
+    ranked = worth
     best = ranked[0]
     if not best.linkable or best.score < link_threshold:
         return "review", best

@@ -58,8 +58,9 @@ class AmazonSellerAccount(models.Model):
 
     def _amazon_match_result(self, decision, best, results):
         """The public result dict of ``_amazon_match_partner``."""
-        ranked = {}
-        for result in sorted(results, key=lambda r: r.score, reverse=True):
+        ranked = {}  # the decisive candidate first, then by score
+        order = sorted(results, key=lambda r: (r is best, r.score), reverse=True)
+        for result in order:
             if not result.blocked_reason and result.candidate not in ranked:
                 ranked[result.candidate] = result
         top = list(ranked.values())[:MAX_CANDIDATES]

@@ -88,6 +88,25 @@ class TestPartnerMatching(MatchingCommon):
         )
         self.assertEqual(result["decision"], "new")
 
+    def test_similar_name_in_the_same_town_is_new_without_review(self):
+        """Only the zip and the town in common: another customer, no review."""
+        self._partner("Hans Müller", "Lindenweg 2", "10115", "Berlin")
+        result = self._match(
+            name="Hanns Miller", street="Lindenstraße 2", zip="10115", city="Berlin"
+        )
+        self.assertEqual(result["decision"], "new")
+        self.assertGreaterEqual(  # close enough to the review threshold to matter
+            result["candidates"][0][1], self.account.match_review_threshold
+        )
+
+    def test_same_name_on_another_street_type_is_reviewed(self):
+        """ "Hauptweg" is not "Hauptstraße": moved or a namesake, a person decides."""
+        result = self._match(
+            name="Hans Müller", street="Hauptweg 12a", zip="10115", city="Berlin"
+        )
+        self.assertEqual(result["decision"], "review")
+        self.assertEqual(result["candidates"][0][0], self.hans.id)
+
     def test_business_buyer_with_vat(self):
         company = self._partner(
             "Schultze Farben GmbH",

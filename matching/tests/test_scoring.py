@@ -52,6 +52,13 @@ def test_repeat_buyer_with_spelling_variants_is_linked(incoming):
     assert _decide(incoming)[0] == "link"
 
 
+@pytest.mark.parametrize("given", ["Karl Heinz", "Karlheinz", "KARL-HEINZ"])
+def test_double_given_name_spellings_are_one_person(given):
+    stored = _with(STORED, name="Karl-Heinz Müller")
+    incoming = _with(stored, name=f"{given} Müller", amazon_buyer_email="", phone="")
+    assert _decide(incoming, stored)[0] == "link"
+
+
 @pytest.mark.parametrize(
     ("incoming", "reason"),
     [
@@ -151,6 +158,79 @@ def test_two_linkable_candidates_tie_goes_to_review():
     keys = keys_for(STORED)
     results = [score(keys, keys, criteria, candidate_id=pid) for pid in (1, 2)]
     assert decide(results, link, review)[0] == "review"
+
+
+@pytest.mark.parametrize(
+    ("incoming", "expected"),
+    [
+        # a merely similar name elsewhere in the same town: another customer
+        (
+            {
+                "name": "Hanna Möller",
+                "street": "Lindenweg 2",
+                "zip": "10115",
+                "city": "Berlin",
+                "country_code": "DE",
+            },
+            "new",
+        ),
+        # the same name elsewhere in the same town: moved, or a namesake
+        (
+            {
+                "name": "Hans Müller",
+                "street": "Lindenweg 2",
+                "zip": "10115",
+                "city": "Berlin",
+                "country_code": "DE",
+            },
+            "review",
+        ),
+    ],
+    ids=["similar-name-same-town", "same-name-same-town"],
+)
+def test_review_needs_more_than_the_locality(incoming, expected):
+    assert _decide(incoming)[0] == expected
+
+
+def test_review_skips_a_locality_only_candidate_for_a_closer_one():
+    criteria, link, review = PRESETS["balanced"]
+    incoming = keys_for(
+        {
+            "name": "Hans Müller",
+            "street": "Lindenweg 2",
+            "zip": "10115",
+            "city": "Berlin",
+            "country_code": "DE",
+        }
+    )
+    locality = keys_for(_with(STORED, name="Hanna Möller", street="Lindenweg 4"))
+    namesake = keys_for(_with(STORED, street="Parkstraße 9"))
+    results = [
+        score(incoming, locality, criteria, candidate_id=1),
+        score(incoming, namesake, criteria, candidate_id=2),
+    ]
+    decision, best = decide(results, link, review)
+    assert (decision, best.candidate) == ("review", 2)
+
+
+@pytest.mark.parametrize(
+    ("street", "expected"),
+    [
+        ("Lindenweg 2", "link"),
+        ("Lindenstraße 2", "review"),  # another street: moved or a namesake
+        ("Lindenallee 2", "review"),
+    ],
+)
+def test_street_types_tell_streets_apart(street, expected):
+    stored = {
+        "name": "Hans Müller",
+        "street": "Lindenweg 2",
+        "zip": "10115",
+        "city": "Berlin",
+        "country_code": "DE",
+    }
+    incoming = _with(stored, name="Hans Moeller", street=street)
+    assert _decide(incoming, stored)[0] == expected
 
 
 def test_no_candidates_is_new():
