@@ -33,6 +33,7 @@ IDENTIFIER_COLUMNS = (
 )
 BRANCH_LIMIT = 50
 NEAR_SIMILARITY = 0.3
+NEAR_LIMIT = 20  # most similar names in the zip
 WIDE_LIMIT = 20
 COMMON_NAME = 30
 NAME_ONLY = frozenset(("name", "company", "country"))
@@ -84,16 +85,20 @@ class AmazonSellerAccount(models.Model):
 
     def _amazon_near_query(self, keys):
         """Stage 1: a UNION of indexed lookups close to the buyer."""
-        branches = [
-            SQL(
-                "(SELECT id FROM res_partner WHERE %s = %s LIMIT %s)",
-                SQL.identifier(column),
-                keys[key],
-                BRANCH_LIMIT,
-            )
+        branches = []
+        identifiers = [
+            SQL("%s = %s", SQL.identifier(column), keys[key])
             for column, key in IDENTIFIER_COLUMNS
             if keys[key]
         ]
+        if identifiers:  # one branch: a BitmapOr of the identifier indexes
+            branches.append(
+                SQL(
+                    "(SELECT id FROM res_partner WHERE %s LIMIT %s)",
+                    SQL(" OR ").join(identifiers),
+                    BRANCH_LIMIT * len(identifiers),
+                )
+            )
         zip_key = keys["zip_key"]
         if zip_key and keys["street_key"]:
             branches.append(
@@ -116,7 +121,7 @@ class AmazonSellerAccount(models.Model):
                         name,
                         NEAR_SIMILARITY,
                         name,
-                        BRANCH_LIMIT,
+                        NEAR_LIMIT,
                     )
                 )
         return SQL(" UNION ").join(branches) if branches else None
@@ -232,8 +237,12 @@ class AmazonSellerAccount(models.Model):
         return decision, best
 
     def _amazon_drop_known_pairs(self, results):
-        """Drop candidates a person declared different from a better one."""
-        ids = {r.candidate for r in results if not r.blocked_reason}
+        """Drop candidates a person declared different from a better one.
+        Only candidates that can still be linked or reviewed matter."""
+        floor = self.match_review_threshold
+        ids = {
+            r.candidate for r in results if not r.blocked_reason and r.score >= floor
+        }
         pairs = self.env["amazon.partner.pair"]._pairs_among(ids)
         if not pairs:
             return results
