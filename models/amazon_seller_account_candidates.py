@@ -85,20 +85,18 @@ class AmazonSellerAccount(models.Model):
 
     def _amazon_near_query(self, keys):
         """Stage 1: a UNION of indexed lookups close to the buyer."""
-        branches = []
-        identifiers = [
-            SQL("%s = %s", SQL.identifier(column), keys[key])
+        # one branch per identifier: a common one (e.g. a company name) must
+        # not crowd out a rare one under a shared LIMIT
+        branches = [
+            SQL(
+                "(SELECT id FROM res_partner WHERE %s = %s LIMIT %s)",
+                SQL.identifier(column),
+                keys[key],
+                BRANCH_LIMIT,
+            )
             for column, key in IDENTIFIER_COLUMNS
             if keys[key]
         ]
-        if identifiers:  # one branch: a BitmapOr of the identifier indexes
-            branches.append(
-                SQL(
-                    "(SELECT id FROM res_partner WHERE %s LIMIT %s)",
-                    SQL(" OR ").join(identifiers),
-                    BRANCH_LIMIT * len(identifiers),
-                )
-            )
         zip_key = keys["zip_key"]
         if zip_key and keys["street_key"]:
             branches.append(

@@ -128,6 +128,35 @@ class TestPartnerMatching(MatchingCommon):
             (result["decision"], result["partner_id"]), ("link", company.id)
         )
 
+    def test_rare_identifier_not_crowded_out_by_a_common_one(self):
+        """Each identifier has its own lookup: 110 companies of the same name
+        (more than one lookup returns) do not hide the one the VAT id finds."""
+        self.env["res.partner"].create(
+            [
+                {"name": "Müller GmbH", "is_company": True, "zip": f"{10000 + i}"}
+                for i in range(110)
+            ]
+        )
+        company = self._partner(
+            "Müller GmbH",
+            "Industriestr. 7",
+            "34117",
+            "Kassel",
+            is_company=True,
+            vat="DE123456788",
+        )
+        result = self._match(
+            name="Petra Klein",
+            company_name="Müller GmbH",
+            vat="DE123456788",
+            street="Werkstraße 1",
+            zip="34123",
+            city="Kassel",
+        )
+        self.assertEqual(
+            (result["decision"], result["partner_id"]), ("link", company.id)
+        )
+
     def test_business_buyer_without_vat(self):
         company = self._partner(
             "Schultze Farben GmbH",
