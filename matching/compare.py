@@ -122,8 +122,9 @@ def house_number_similarity(num_a, num_b):
     return 90.0 if not suffix_a or not suffix_b else 50.0
 
 
-#: Similarity left when both streets name a type and the types differ.
-OTHER_STREET_TYPE = 0.6
+#: Share of the similarity left when both streets name a type and the types
+#: differ; keeps such a street below ``scoring.SAME_STREET`` (50).
+OTHER_STREET_TYPE = 0.4
 
 
 def _street_types(key):

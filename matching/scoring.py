@@ -14,8 +14,9 @@ Hard rules on top of the weighted score:
   address (street with house number plus zip or city, no Packstation) or an
   identifier;
 * a person only reviews a candidate when the name, the company, the street
-  or an identifier agrees: someone with a merely similar name elsewhere in
-  the same town is another customer, not a possible duplicate.
+  (or its house number but for the suffix) or an identifier agrees: someone
+  with a merely similar name elsewhere in the same town is another
+  customer, not a possible duplicate.
 """
 
 from dataclasses import dataclass, field
@@ -123,8 +124,11 @@ def score(incoming, candidate, criteria, candidate_id=None, german_rules=True):
     return result
 
 
-#: Agreement on one of these makes a candidate worth a person's look.
-REVIEW_EVIDENCE = ("name", "company", "street")
+#: Agreement on one of these makes a candidate worth a person's look, even
+#: when the name is too different for an identifier to count on its own.
+REVIEW_EVIDENCE = ("name", "company", "street", *NEUTRAL_ON_CONFLICT, "vat")
+#: Street similarity of the same street with another house-number suffix.
+SAME_STREET = 50.0
 
 
 def reviewable(result):
@@ -133,6 +137,7 @@ def reviewable(result):
         result.linkable
         or bool(result.identified_by)
         or any(field in result.agreed for field in REVIEW_EVIDENCE)
+        or result.disagreed.get("street", 0.0) >= SAME_STREET
     )
 
 

@@ -19,6 +19,7 @@ from ..matching.compare import given_compatible, similarity
 from ..matching.normalize import keys_for
 
 MAX_CANDIDATES = 5
+IDENTIFIER_FIELDS = ("vat", "amazon_email", "email", "phone", "postnummer")
 REVIEW_CANDIDATES = 3
 
 
@@ -92,6 +93,18 @@ class AmazonSellerAccount(models.Model):
             return _("several customers fit equally well")
         if best.linkable:
             return _("similar customer, score below the threshold for automatic links")
+        return self._amazon_review_reason(best)
+
+    def _amazon_review_reason(self, best):
+        """Why a candidate that cannot be linked is still worth a look."""
+        _ = self.env._
+        name_agrees = "name" in best.agreed or "company" in best.agreed
+        identifier = next((f for f in IDENTIFIER_FIELDS if f in best.agreed), None)
+        if identifier and not name_agrees:
+            label = self._amazon_criterion_label(identifier)
+            return _("%(criterion)s agrees, but the name differs", criterion=label)
+        if "street" in best.agreed and not name_agrees:
+            return _("same address, but the name differs")
         return _("similar name, but neither the address nor an identifier agrees")
 
     def _amazon_criterion_label(self, field_name):

@@ -2,6 +2,7 @@
 from odoo.tests import tagged
 from odoo.tools import SQL
 
+from ..matching.scoring import Result
 from ..models.res_partner import KEY_COLUMNS, stored_keys
 from .common import AmazonCommon
 
@@ -106,6 +107,20 @@ class TestPartnerMatching(MatchingCommon):
         )
         self.assertEqual(result["decision"], "review")
         self.assertEqual(result["candidates"][0][0], self.hans.id)
+
+    def test_same_address_other_surname_is_reviewed_with_reason(self):
+        result = self._match(
+            name="Hans Maier", street="Hauptstraße 12a", zip="10115", city="Berlin"
+        )
+        self.assertEqual(result["decision"], "review")
+        self.assertEqual(result["reason"], "same address, but the name differs")
+
+    def test_review_reason_names_the_agreeing_identifier(self):
+        best = Result(agreed={"amazon_email": 100.0, "zip": 100.0})
+        best.disagreed = {"name": 60.0, "street": 0.0}
+        reason = self.account._amazon_review_reason(best)
+        label = self.account._amazon_criterion_label("amazon_email")
+        self.assertEqual(reason, f"{label} agrees, but the name differs")
 
     def test_business_buyer_with_vat(self):
         company = self._partner(
