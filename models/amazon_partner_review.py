@@ -148,11 +148,15 @@ class AmazonPartnerReviewLine(models.Model):
     candidate_street = fields.Char(related="candidate_id.street", string="Street")
     candidate_zip = fields.Char(related="candidate_id.zip", string="ZIP")
     candidate_city = fields.Char(related="candidate_id.city", string="City")
+    # Text, not Char: the list wraps them instead of cutting them off
+    candidate_summary = fields.Text(
+        compute="_compute_candidate_summary", string="Customer and Address"
+    )
     candidate_email = fields.Char(related="candidate_id.email", string="E-mail")
     candidate_active = fields.Boolean(related="candidate_id.active", string="Active")
     score = fields.Float(string="Score (%)", digits=(5, 1))
-    criteria_agreed = fields.Char(string="Agreeing Criteria")
-    criteria_disagreed = fields.Char(string="Differing Criteria")
+    criteria_agreed = fields.Text(string="Agreeing Criteria")
+    criteria_disagreed = fields.Text(string="Differing Criteria")
     state = fields.Selection(
         [
             ("open", "Open"),
@@ -162,6 +166,20 @@ class AmazonPartnerReviewLine(models.Model):
         required=True,
         default="open",
     )
+
+    @api.depends(
+        "candidate_id.name",
+        "candidate_id.street",
+        "candidate_id.zip",
+        "candidate_id.city",
+    )
+    def _compute_candidate_summary(self):
+        """Name and address in one wrapped cell, one line each."""
+        for line in self:
+            partner = line.candidate_id
+            town = " ".join(filter(None, (partner.zip, partner.city)))
+            lines = (partner.display_name, partner.street, town)
+            line.candidate_summary = "\n".join(filter(None, lines))
 
     def action_same_customer(self):
         """The new customer is this existing one: move and merge."""

@@ -264,10 +264,11 @@ class AmazonSellerAccount(models.Model):
         )
 
     def _amazon_review_criteria_text(self, detail):
-        """'Name 96 %, ZIP 100 %' for the agreeing and disagreeing criteria."""
+        """'Name 96 %' and 'ZIP 100 %', one criterion per line, for the
+        agreeing and the disagreeing criteria."""
 
         def text(sims):
-            return ", ".join(
+            return "\n".join(
                 f"{self._amazon_criterion_label(field)} {round(sim)} %"
                 for field, sim in sims.items()
             )

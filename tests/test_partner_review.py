@@ -32,6 +32,10 @@ class TestPartnerReview(MatchingCommon):
         review = self.env["amazon.partner.review"].browse(result["review_id"])
         self.assertEqual(review.sale_order_id, order)
         self.assertEqual(review.line_ids.candidate_id, self.hans)
+        self.assertEqual(
+            review.line_ids.candidate_summary,
+            "Hans Müller\nHauptstraße 12a\n10115 Berlin",
+        )
         self.assertIn("Name", review.line_ids.criteria_agreed)
         self.assertTrue(review.reason)
 
