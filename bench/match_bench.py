@@ -269,15 +269,10 @@ def becomes_sale_order(account, order):
 
 
 def miss_kind(order, values, result):
-    """Why a repeat buyer was not linked, in one word (no buyer data)."""
-    if values.get("delivery"):
-        kind = "gift recipient"
-    elif "street" not in values:
-        kind = "no address"
-    else:
-        kind = "address"
+    """Why a repeat buyer was not linked, in a few words (no buyer data)."""
+    address = "with address" if "street" in values else "no address"
     fba = "FBA" if order.is_fba else "FBM"
-    return f"{kind}, {fba}, {result['decision']}"
+    return f"{address}, {fba}, {result['decision']}"
 
 
 def run_simulator(env):
