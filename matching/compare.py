@@ -1,9 +1,12 @@
 """Per-field similarity (0–100) between two key dicts from ``keys_for``."""
 
+from functools import lru_cache
+
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from .address import STREET_TYPES, base_number
+from .text import CACHE_SIZE
 
 #: Key in the ``keys_for`` dict holding each criterion field.
 FIELD_KEYS = {
@@ -123,27 +126,47 @@ def house_number_similarity(num_a, num_b):
 
 
 #: Share of the similarity left when both streets name a type and the types
-#: differ; keeps such a street below ``scoring.SAME_STREET`` (50).
+#: differ.
 OTHER_STREET_TYPE = 0.4
 
 
-def _street_types(key):
-    return STREET_TYPES.intersection(key.split())
+@lru_cache(maxsize=CACHE_SIZE)
+def _street_type(key):
+    """The type of a street key: its last type word ("ring str" -> "str")."""
+    types = [token for token in key.split() if token in STREET_TYPES]
+    return types[-1] if types else None
 
 
-def street_similarity(a, b):
-    """Street-name similarity times the house-number agreement.
+def street_name_similarity(a, b):
+    """Similarity of the street names alone (no house number).
 
-    Different street types ("Lindenweg" / "Lindenstraße") are different
-    streets, however alike the names.
+    Different street types ("Lindenweg" / "Lindenstraße", "Ring" /
+    "Ringstraße") are different streets, however alike the names.
     """
     key_a, key_b = a["street_key"], b["street_key"]
     sim = max(
         _ratio(key_a, key_b), _ratio(key_a.replace(" ", ""), key_b.replace(" ", ""))
     )
-    types_a, types_b = _street_types(key_a), _street_types(key_b)
-    if types_a and types_b and not types_a & types_b:
+    type_a, type_b = _street_type(key_a), _street_type(key_b)
+    if type_a and type_b and type_a != type_b:
         sim *= OTHER_STREET_TYPE
+    return sim
+
+
+def same_street_other_suffix(a, b, min_similarity=88.0):
+    """Same street and base house number, only the suffix differs ("5a"/"5b")."""
+    num_a, num_b = a.get("house_number") or "", b.get("house_number") or ""
+    if not (a["street_key"] and b["street_key"] and num_a and num_b) or num_a == num_b:
+        return False
+    return (
+        base_number(num_a) == base_number(num_b)
+        and street_name_similarity(a, b) >= min_similarity
+    )
+
+
+def street_similarity(a, b):
+    """Street-name similarity times the house-number agreement."""
+    sim = street_name_similarity(a, b)
     number = house_number_similarity(a.get("house_number"), b.get("house_number"))
     if number is None:
         has_a, has_b = bool(a.get("house_number")), bool(b.get("house_number"))

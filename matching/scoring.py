@@ -21,7 +21,7 @@ Hard rules on top of the weighted score:
 
 from dataclasses import dataclass, field
 
-from .compare import given_compatible, similarity
+from .compare import given_compatible, same_street_other_suffix, similarity
 from .presets import PRESETS, Criterion
 
 __all__ = ["PRESETS", "Criterion", "Result", "decide", "score"]
@@ -43,6 +43,8 @@ class Result:
     identified_by: str | None = None
     linkable: bool = False
     candidate: object = None
+    #: same street and base house number, another suffix ("5a" / "5b")
+    near_street: bool = False
 
 
 def _agrees(criterion, sim):
@@ -108,6 +110,8 @@ def score(incoming, candidate, criteria, candidate_id=None, german_rules=True):
     """
     result = Result(candidate=candidate_id)
     result.score = _compare_all(incoming, candidate, criteria, result)
+    if "street" in result.disagreed:
+        result.near_street = same_street_other_suffix(incoming, candidate)
     uses_name = any(c.field == "name" for c in criteria)
     if german_rules and uses_name and _household_conflict(incoming, candidate, result):
         result.blocked_reason = result.blocked_reason or "given_name_conflict"
@@ -127,8 +131,6 @@ def score(incoming, candidate, criteria, candidate_id=None, german_rules=True):
 #: Agreement on one of these makes a candidate worth a person's look, even
 #: when the name is too different for an identifier to count on its own.
 REVIEW_EVIDENCE = ("name", "company", "street", *NEUTRAL_ON_CONFLICT, "vat")
-#: Street similarity of the same street with another house-number suffix.
-SAME_STREET = 50.0
 
 
 def reviewable(result):
@@ -137,7 +139,7 @@ def reviewable(result):
         result.linkable
         or bool(result.identified_by)
         or any(field in result.agreed for field in REVIEW_EVIDENCE)
-        or result.disagreed.get("street", 0.0) >= SAME_STREET
+        or result.near_street
     )
 
 

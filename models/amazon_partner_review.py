@@ -168,7 +168,7 @@ class AmazonPartnerReviewLine(models.Model):
     )
 
     @api.depends(
-        "candidate_id.name",
+        "candidate_id.display_name",
         "candidate_id.street",
         "candidate_id.zip",
         "candidate_id.city",

@@ -19,7 +19,7 @@ from odoo import api, models
 from odoo.tools import SQL
 
 from ..matching.normalize import keys_for
-from ..matching.scoring import NEUTRAL_ON_CONFLICT, decide, score
+from ..matching.scoring import NEUTRAL_ON_CONFLICT, decide, reviewable, score
 from .res_partner import KEY_COLUMNS, RAW_FROM, RAW_SELECT, match_values, stored_keys
 
 #: stored column -> key of ``keys_for``: one identifier lookup each
@@ -239,7 +239,9 @@ class AmazonSellerAccount(models.Model):
         Only candidates that can still be linked or reviewed matter."""
         floor = self.match_review_threshold
         ids = {
-            r.candidate for r in results if not r.blocked_reason and r.score >= floor
+            r.candidate
+            for r in results
+            if not r.blocked_reason and r.score >= floor and reviewable(r)
         }
         pairs = self.env["amazon.partner.pair"]._pairs_among(ids)
         if not pairs:

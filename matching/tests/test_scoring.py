@@ -222,15 +222,40 @@ def test_review_skips_a_locality_only_candidate_for_a_closer_one():
     ],
 )
 def test_street_types_tell_streets_apart(street, expected):
-    stored = {
-        "name": "Hans Müller",
-        "street": "Lindenweg 2",
-        "zip": "10115",
-        "city": "Berlin",
-        "country_code": "DE",
-    }
+    stored = _with(STORED, street="Lindenweg 2", phone="", amazon_buyer_email="")
     incoming = _with(stored, name="Hans Moeller", street=street)
     assert _decide(incoming, stored)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("stored_street", "street"),
+    [
+        ("Ringweg 5", "Ringstraße 5"),  # the type word inside the name
+        ("Ring 5", "Ringstraße 5"),
+        ("Dammweg 5", "Dammstraße 5"),
+        ("Lindenweg 2", "Lindenstraße 2"),
+    ],
+)
+@pytest.mark.parametrize("preset", ["strict", "balanced", "tolerant"])
+def test_the_last_street_type_counts(stored_street, street, preset):
+    stored = _with(STORED, street=stored_street, phone="", amazon_buyer_email="")
+    incoming = _with(stored, name="Hans Moeller", street=street)
+    assert _decide(incoming, stored, preset)[0] != "link"
+
+
+def test_similar_street_of_the_same_type_is_not_the_same_street():
+    """Gartenstraße 5 / Goethestraße 5 with a merely similar name: only the
+    town in common, so a new customer, not a review."""
+    stored = _with(STORED, street="Gartenstraße 5", phone="", amazon_buyer_email="")
+    incoming = _with(stored, name="Hanns Maier", street="Goethestraße 5")
+    assert _decide(incoming, stored)[0] == "new"
+
+
+def test_same_street_other_suffix_is_reviewed():
+    """No name to compare, the same house but another suffix: a person looks."""
+    incoming = {"street": "Hauptstraße 5b", "zip": "10115", "city": "Berlin"}
+    decision, result = _decide(_with(incoming, country_code="DE"))
+    assert (decision, result.near_street) == ("review", True)
 
 
 def test_no_candidates_is_new():
