@@ -122,9 +122,10 @@ class TestPartnerMatching(MatchingCommon):
         label = self.account._amazon_criterion_label("amazon_email")
         self.assertEqual(reason, f"{label} agrees, but the name differs")
 
-    def test_business_buyer_with_vat(self):
+    def _assert_vat_identifies(self, company_name, vat_as_sent):
+        """A buyer of ``company_name`` at another address is linked by VAT id."""
         company = self._partner(
-            "Schultze Farben GmbH",
+            company_name,
             "Industriestr. 7",
             "34117",
             "Kassel",
@@ -133,8 +134,8 @@ class TestPartnerMatching(MatchingCommon):
         )
         result = self._match(
             name="Petra Klein",
-            company_name="Schultze Farben GmbH",
-            vat="DE 123 456 788",
+            company_name=company_name,
+            vat=vat_as_sent,
             street="Werkstraße 1",
             zip="34123",
             city="Kassel",
@@ -142,6 +143,9 @@ class TestPartnerMatching(MatchingCommon):
         self.assertEqual(
             (result["decision"], result["partner_id"]), ("link", company.id)
         )
+
+    def test_business_buyer_with_vat(self):
+        self._assert_vat_identifies("Schultze Farben GmbH", "DE 123 456 788")
 
     def test_rare_identifier_not_crowded_out_by_a_common_one(self):
         """Each identifier has its own lookup: 110 companies of the same name
@@ -152,25 +156,7 @@ class TestPartnerMatching(MatchingCommon):
                 for i in range(110)
             ]
         )
-        company = self._partner(
-            "Müller GmbH",
-            "Industriestr. 7",
-            "34117",
-            "Kassel",
-            is_company=True,
-            vat="DE123456788",
-        )
-        result = self._match(
-            name="Petra Klein",
-            company_name="Müller GmbH",
-            vat="DE123456788",
-            street="Werkstraße 1",
-            zip="34123",
-            city="Kassel",
-        )
-        self.assertEqual(
-            (result["decision"], result["partner_id"]), ("link", company.id)
-        )
+        self._assert_vat_identifies("Müller GmbH", "DE123456788")
 
     def test_business_buyer_without_vat(self):
         company = self._partner(

@@ -69,27 +69,28 @@ def fmt(label, precision, recall, f1, extra=""):
     return f"{label:<38} P {precision:.4f}  R {recall:.4f}  F1 {f1:.4f} {extra}"
 
 
-def given_conflict(a, b):
-    """Both given names present, incompatible for one person, not a typo
-    (two edits at most) and not swapped with the surname."""
-    given_a, given_b = a["given_key"], b["given_key"]
-    if not given_a or not given_b or given_compatible(a, b):
+def _replaced(a, b, part, other):
+    """``part`` ("given_key" or "surname_key") is present on both sides,
+    more than two edits apart (blanks ignored) and not swapped with the
+    ``other`` part of the name."""
+    value_a, value_b = a[part], b[part]
+    if not value_a or not value_b:
         return False
-    if Levenshtein.distance(given_a.replace(" ", ""), given_b.replace(" ", "")) <= 2:
+    if Levenshtein.distance(value_a.replace(" ", ""), value_b.replace(" ", "")) <= 2:
         return False
-    swapped = (given_a, b["surname_key"]), (given_b, a["surname_key"])
+    swapped = (value_a, b[other]), (value_b, a[other])
     return not any(
-        JaroWinkler.normalized_similarity(g, s) > 0.9 for g, s in swapped if s
+        JaroWinkler.normalized_similarity(v, o) > 0.9 for v, o in swapped if o
     )
+
+
+def given_conflict(a, b):
+    """Another given name: incompatible for one person, not a typo, not
+    swapped with the surname."""
+    return not given_compatible(a, b) and _replaced(a, b, "given_key", "surname_key")
 
 
 def surname_conflict(a, b):
-    """Both surnames present, more than two edits apart, not swapped with
-    the given name: another surname at the address is another person."""
-    sur_a, sur_b = a["surname_key"], b["surname_key"]
-    if not sur_a or not sur_b or Levenshtein.distance(sur_a, sur_b) <= 2:
-        return False
-    swapped = (sur_a, b["given_key"]), (sur_b, a["given_key"])
-    return not any(
-        JaroWinkler.normalized_similarity(s, g) > 0.9 for s, g in swapped if g
-    )
+    """Another surname (not a typo, not swapped with the given name): another
+    surname at the address is another person."""
+    return _replaced(a, b, "surname_key", "given_key")
