@@ -4,7 +4,7 @@
     "name": "Amazon Seller Connector",
     "summary": "Link Amazon Seller Central accounts and import Amazon orders "
     "as sale orders (SP-API Orders v2026-01-01)",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Sales/Sales",
     "website": "https://github.com/amazon-seller-connector/amazon_seller_connector",
     "author": "Amazon Seller Connector contributors",
@@ -30,6 +30,7 @@
         "views/amazon_seller_order_views.xml",
         "views/amazon_seller_account_import_views.xml",
         "views/sale_order_views.xml",
+        "views/res_partner_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -2,7 +2,7 @@
 import logging
 
 from odoo import http
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.http import request
 
 from ..models.amazon_seller_account_link import AmazonLinkError
@@ -11,33 +11,27 @@ _logger = logging.getLogger(__name__)
 
 ACCOUNT = "amazon.seller.account"
 NO_REFERRER = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+#: OAuth 2.0 error codes (RFC 6749 4.1.2.1) that may appear in the log
+KNOWN_OAUTH_ERRORS = frozenset(
+    (
+        "access_denied",
+        "invalid_request",
+        "unauthorized_client",
+        "unsupported_response_type",
+        "invalid_scope",
+        "server_error",
+        "temporarily_unavailable",
+    )
+)
 
 
 class AmazonOAuthController(http.Controller):
-    """Amazon's website authorization workflow (see spapi.md §1)."""
+    """Amazon's website authorization workflow (see spapi.md §1).
 
-    @http.route(
-        "/amazon_seller_connector/oauth/start",
-        type="http",
-        auth="user",
-        methods=["GET"],
-    )
-    def amazon_oauth_start(self, account_id=None, **kwargs):
-        accounts = request.env[ACCOUNT]
-        account = (
-            accounts.browse(int(account_id)) if str(account_id).isdigit() else accounts
-        )
-        try:
-            if not account.exists():
-                raise AmazonLinkError(
-                    accounts.env._("This Amazon account does not exist.")
-                )
-            url = account._amazon_consent_url()
-        except (AmazonLinkError, AccessError) as error:
-            return self._error_page(error, account)
-        response = request.redirect(url, local=False)
-        response.headers.update(NO_REFERRER)
-        return response
+    Starting a link is not a route: the account's button (a JSON-RPC call,
+    which Odoo protects against CSRF) issues the ``state`` and returns the
+    consent URL, so no GET request ever writes anything.
+    """
 
     @http.route(
         "/amazon_seller_connector/oauth/callback",
@@ -51,7 +45,7 @@ class AmazonOAuthController(http.Controller):
         args = (state, spapi_oauth_code, selling_partner_id, kwargs.get("error"))
         try:
             account, pending = self._link(request.env[ACCOUNT], *args)
-        except (AmazonLinkError, AccessError) as error:
+        except (UserError, AccessError) as error:
             return self._error_page(error, getattr(error, "account", None))
         if pending:
             return self._confirm_page(account, pending)
@@ -82,14 +76,16 @@ class AmazonOAuthController(http.Controller):
                 account = accounts._amazon_cancel_pending(token)
                 return request.redirect(account._amazon_form_url())
             account = accounts._amazon_confirm_pending(token)
-        except (AmazonLinkError, AccessError) as error:
+        except (UserError, AccessError) as error:
             return self._error_page(error, getattr(error, "account", None))
         return self._success_page(account)
 
     # -- pages ------------------------------------------------------------
 
     def _declined(self, accounts, error_code, account):
-        _logger.info("Amazon authorization not granted: %s", error_code[:40])
+        # never the parameter itself in the log (log injection): known codes only
+        code = error_code if error_code in KNOWN_OAUTH_ERRORS else "other"
+        _logger.info("Amazon authorization not granted: %s", code)
         return AmazonLinkError(
             accounts.env._(
                 "The authorization was declined at Amazon. The account was not "

@@ -1,5 +1,6 @@
 from . import amazon_seller_marketplace
 from . import amazon_seller_account
+from . import res_company
 from . import res_config_settings
 from . import amazon_seller_account_partner
 from . import res_partner

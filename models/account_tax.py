@@ -68,6 +68,8 @@ class AccountTax(models.Model):
             ],
             limit=1,
         )
+        # sudo: taxes need accounting rights; the copy only differs from a
+        # tax of the company in being computed on gross prices
         return twin or self.sudo().copy(
             {
                 "name": self.env._("%(name)s (incl.)", name=self.name),

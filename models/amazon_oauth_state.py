@@ -5,8 +5,11 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .. import vault
+
 STATE_MINUTES = 10  # life of the ``state`` sent to Amazon
 PENDING_MINUTES = 5  # life of a token waiting for the user's confirmation
+MAX_OPEN_PER_USER = 5  # older open requests of a user are dropped
 
 
 class AmazonOAuthState(models.Model):
@@ -42,6 +45,10 @@ class AmazonOAuthState(models.Model):
     def _issue(self, account, kind="request", **values):
         """Store a new nonce for ``account`` and the current user."""
         minutes = STATE_MINUTES if kind == "request" else PENDING_MINUTES
+        if values.get("refresh_token"):
+            values["refresh_token"] = vault.encrypt(values["refresh_token"])
+        self._drop_oldest(kind)
+        # sudo: the rows are never readable by users (system-only model)
         return self.sudo().create(
             {
                 "jti": secrets.token_urlsafe(24),
@@ -52,6 +59,22 @@ class AmazonOAuthState(models.Model):
                 **values,
             }
         )
+
+    @api.model
+    def _drop_oldest(self, kind):
+        """Keep at most MAX_OPEN_PER_USER open rows per user and kind, so
+        that nobody can fill the table by starting links again and again."""
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM amazon_oauth_state WHERE id IN ("
+                " SELECT id FROM amazon_oauth_state WHERE user_id = %s AND kind = %s"
+                " ORDER BY expires_at DESC, id DESC OFFSET %s)",
+                self.env.uid,
+                kind,
+                MAX_OPEN_PER_USER - 1,
+            )
+        )
+        self.invalidate_model()
 
     @api.model
     def _consume(self, jti, kind="request"):
@@ -74,6 +97,7 @@ class AmazonOAuthState(models.Model):
         self.invalidate_model()
         if not row or row["expires_at"] <= fields.Datetime.now():
             return None
+        row["refresh_token"] = vault.decrypt(row["refresh_token"])
         return row
 
     @api.autovacuum

@@ -26,21 +26,40 @@ class AmazonPartnerReview(models.Model):
         index=True,
         ondelete="cascade",
     )
-    company_id = fields.Many2one(related="account_id.company_id", store=True)
+    company_id = fields.Many2one(
+        related="account_id.company_id", store=True, index=True, precompute=True
+    )
     partner_id = fields.Many2one(
         "res.partner",
         string="New Customer",
         index=True,
         ondelete="set null",
+        check_company=True,
         help="The customer created for the order, marked as possible duplicate.",
     )
-    partner_street = fields.Char(related="partner_id.street", string="Street")
-    partner_zip = fields.Char(related="partner_id.zip", string="ZIP")
-    partner_city = fields.Char(related="partner_id.city", string="City")
-    partner_email = fields.Char(related="partner_id.email", string="E-mail")
-    partner_phone = fields.Char(related="partner_id.phone", string="Phone")
+    # computed with the reader's rights: a review never shows more of a
+    # customer than the user may read on the customer itself
+    partner_street = fields.Char(
+        related="partner_id.street", string="Street", compute_sudo=False
+    )
+    partner_zip = fields.Char(
+        related="partner_id.zip", string="ZIP", compute_sudo=False
+    )
+    partner_city = fields.Char(
+        related="partner_id.city", string="City", compute_sudo=False
+    )
+    partner_email = fields.Char(
+        related="partner_id.email", string="E-mail", compute_sudo=False
+    )
+    partner_phone = fields.Char(
+        related="partner_id.phone", string="Phone", compute_sudo=False
+    )
     sale_order_id = fields.Many2one(
-        "sale.order", string="Sale Order", index="btree_not_null", ondelete="set null"
+        "sale.order",
+        string="Sale Order",
+        index="btree_not_null",
+        ondelete="set null",
+        check_company=True,
     )
     state = fields.Selection(
         REVIEW_STATES, required=True, default="to_review", tracking=True, index=True
@@ -53,6 +72,21 @@ class AmazonPartnerReview(models.Model):
     result_partner_id = fields.Many2one(
         "res.partner", string="Merged Into", readonly=True, ondelete="set null"
     )
+
+    @api.model
+    def _amazon_purge_closed(self, company, cutoff):
+        """Delete the closed reviews of ``company`` last changed before
+        ``cutoff`` (their pairs go with them): Amazon's Data Protection
+        Policy keeps derived buyer data no longer than the rest."""
+        closed = self.search(
+            [
+                ("company_id", "=", company.id),
+                ("state", "!=", "to_review"),
+                ("write_date", "<", cutoff),
+            ]
+        )
+        closed.unlink()
+        return len(closed)
 
     def action_all_different(self):
         """None of the candidates is this customer."""
@@ -137,23 +171,41 @@ class AmazonPartnerReviewLine(models.Model):
     _name = "amazon.partner.review.line"
     _description = "Amazon Customer to Review: Candidate"
     _order = "review_id, sequence, id"
+    _check_company_auto = True
 
     review_id = fields.Many2one(
         "amazon.partner.review", required=True, index=True, ondelete="cascade"
     )
+    company_id = fields.Many2one(
+        related="review_id.company_id", store=True, index=True, precompute=True
+    )
     sequence = fields.Integer()
     candidate_id = fields.Many2one(
-        "res.partner", string="Existing Customer", required=True, ondelete="cascade"
+        "res.partner",
+        string="Existing Customer",
+        required=True,
+        ondelete="cascade",
+        check_company=True,
     )
-    candidate_street = fields.Char(related="candidate_id.street", string="Street")
-    candidate_zip = fields.Char(related="candidate_id.zip", string="ZIP")
-    candidate_city = fields.Char(related="candidate_id.city", string="City")
+    candidate_street = fields.Char(
+        related="candidate_id.street", string="Street", compute_sudo=False
+    )
+    candidate_zip = fields.Char(
+        related="candidate_id.zip", string="ZIP", compute_sudo=False
+    )
+    candidate_city = fields.Char(
+        related="candidate_id.city", string="City", compute_sudo=False
+    )
     # Text, not Char: the list wraps them instead of cutting them off
     candidate_summary = fields.Text(
         compute="_compute_candidate_summary", string="Customer and Address"
     )
-    candidate_email = fields.Char(related="candidate_id.email", string="E-mail")
-    candidate_active = fields.Boolean(related="candidate_id.active", string="Active")
+    candidate_email = fields.Char(
+        related="candidate_id.email", string="E-mail", compute_sudo=False
+    )
+    candidate_active = fields.Boolean(
+        related="candidate_id.active", string="Active", compute_sudo=False
+    )
     score = fields.Float(string="Score (%)", digits=(5, 1))
     criteria_agreed = fields.Text(string="Agreeing Criteria")
     criteria_disagreed = fields.Text(string="Differing Criteria")
@@ -200,6 +252,8 @@ class AmazonPartnerReviewLine(models.Model):
         for line in self:
             partner = line.review_id.partner_id
             if partner and partner != line.candidate_id:
-                self.env["amazon.partner.pair"]._remember(partner, line.candidate_id)
+                self.env["amazon.partner.pair"]._remember(
+                    partner, line.candidate_id, line.review_id
+                )
             line.state = "different"
         self.review_id._close_if_decided()

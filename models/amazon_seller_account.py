@@ -1,10 +1,36 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import ipaddress
+from urllib.parse import urlsplit
+
 from odoo import api, fields, models
 
+from .. import vault
+from ..exceptions import AmazonEndpointError
 from ..spapi import SpApiClient
 from .amazon_seller_marketplace import REGIONS
 
 PARAM_PREFIX = "amazon_seller_connector."
+#: system parameter allowing ``api_base_url``: "1" (or "loopback") for hosts
+#: of this machine only (the simulator), else a comma-separated list of the
+#: https hosts allowed besides
+CUSTOM_ENDPOINT_PARAM = "custom_endpoint_hosts"
+LOOPBACK_WORDS = {"1", "true", "yes", "loopback"}
+#: options of the client used while linking (the user waits for it)
+LINK_CLIENT_OPTIONS = {"timeout": (5, 20), "max_retries": 1, "backoff_cap": 2}
+ENCRYPTED_FIELDS = ("refresh_token",)
+
+
+def is_loopback(host):
+    """True for this machine's own addresses (127.0.0.0/8, ::1, localhost)."""
+    if not host:
+        return False
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
 
 ACCOUNT_STATES = [
     ("draft", "Not linked"),
@@ -60,9 +86,12 @@ class AmazonSellerAccount(models.Model):
     )
     api_base_url = fields.Char(
         string="API Base URL",
+        groups="base.group_system",
+        copy=False,
         help="Leave empty to talk to Amazon. When set, the consent page, the "
         "token exchange and all SP-API calls go to this base URL (e.g. the "
-        "offline Amazon simulator).",
+        "offline Amazon simulator); the server must allow it with the system "
+        "parameter amazon_seller_connector.custom_endpoint_hosts.",
     )
     marketplace_ids = fields.Many2many(
         "amazon.seller.marketplace",
@@ -179,9 +208,11 @@ class AmazonSellerAccount(models.Model):
         help="The first import fetches the orders created since this date.",
     )
 
-    _selling_partner_company_uniq = models.Constraint(
-        "UNIQUE(selling_partner_id, company_id)",
-        "This Amazon seller account is already linked in this company.",
+    # across companies: one seller account is linked once, whatever the
+    # company (a race of two callbacks cannot link it twice either)
+    _selling_partner_uniq = models.Constraint(
+        "UNIQUE(selling_partner_id)",
+        "This Amazon seller account is already linked.",
     )
 
     # ------------------------------------------------------------------
@@ -213,27 +244,98 @@ class AmazonSellerAccount(models.Model):
             )
 
     # ------------------------------------------------------------------
+    # CRUD: secrets are encrypted at rest (see vault.py)
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create([self._amazon_encrypt_values(v) for v in vals_list])
+
+    def write(self, vals):
+        return super().write(self._amazon_encrypt_values(vals))
+
+    @api.model
+    def _amazon_encrypt_values(self, vals):
+        if not any(vals.get(name) for name in ENCRYPTED_FIELDS):
+            return vals
+        vals = dict(vals)
+        for name in ENCRYPTED_FIELDS:
+            if vals.get(name):
+                vals[name] = vault.encrypt(vault.decrypt(vals[name]))
+        return vals
+
+    # ------------------------------------------------------------------
     # SP-API
     # ------------------------------------------------------------------
     @api.model
     def _amazon_app_param(self, key):
         """Read a setting of the SP-API application (system parameter)."""
-        return self.env["ir.config_parameter"].sudo().get_param(PARAM_PREFIX + key)
+        # sudo: system parameters are for system administrators; the import
+        # of any Amazon user needs the application's settings
+        value = self.env["ir.config_parameter"].sudo().get_param(PARAM_PREFIX + key)
+        return vault.decrypt(value) if value else value
 
-    def _amazon_client(self, **kwargs):
-        """Build the plain-Python SP-API client for this account.
+    def _amazon_refresh_token(self):
+        """The account's refresh token in clear (never shown to users)."""
+        self.ensure_one()
+        # sudo: the token is readable by system administrators only; every
+        # Amazon user's import is sent with it
+        return vault.decrypt(self.sudo().refresh_token) or None
 
-        ``api_base_url`` sends every call (LWA included) to that base URL,
-        which is how the offline simulator is used.
+    def _amazon_endpoint(self):
+        """The base URL every call goes to; None for Amazon's own endpoints.
+
+        Outside tests and the demo, calls only go to Amazon's https endpoint
+        of the account's region. ``api_base_url`` (system administrators
+        only) is honoured only when the system parameter
+        ``amazon_seller_connector.custom_endpoint_hosts`` allows its host:
+        "1" for this machine (the simulator), or the https hosts it names.
+        The LWA secrets are sent to this URL: nothing else, and nothing a
+        user can put in a context, decides it.
         """
         self.ensure_one()
-        # Tests and benchmarks tune retries and back-off through the context.
-        kwargs = dict(self.env.context.get("amazon_client_options") or {}, **kwargs)
+        # sudo: the field is for system administrators, every import uses it
+        url = (self.sudo().api_base_url or "").strip()
+        if not url:
+            return None
+        allowed = {
+            word.strip().lower()
+            for word in (self._amazon_app_param(CUSTOM_ENDPOINT_PARAM) or "").split(",")
+            if word.strip()
+        }
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        loopback_ok = is_loopback(host) and bool(allowed & LOOPBACK_WORDS)
+        named_ok = host in allowed and parts.scheme == "https"
+        if parts.scheme not in ("http", "https") or not (loopback_ok or named_ok):
+            raise AmazonEndpointError(
+                self.env._(
+                    "The Amazon account %(account)s has a custom API endpoint that "
+                    "this server does not allow. Ask your system administrator to "
+                    "clear the API base URL in the account's technical settings.",
+                    account=self.name,
+                )
+            )
+        return url.rstrip("/")
+
+    def _amazon_client_options(self, purpose="api"):
+        """Client options (retries, timeouts) per purpose; tests patch this."""
+        return dict(LINK_CLIENT_OPTIONS) if purpose == "link" else {}
+
+    def _amazon_client(self, refresh_token=None, purpose="api", **options):
+        """The one plain-Python SP-API client of this account.
+
+        ``purpose="link"`` is the client of the linking calls (short timeouts,
+        few retries; ``refresh_token`` the one just granted, or none to
+        exchange a code). Every other call uses the account's refresh token.
+        """
+        self.ensure_one()
+        if purpose != "link":
+            refresh_token = self._amazon_refresh_token()
         return SpApiClient(
-            endpoint=self.api_base_url or None,
+            endpoint=self._amazon_endpoint(),
             region=self.region,
             lwa_client_id=self._amazon_app_param("lwa_client_id") or "",
             lwa_client_secret=self._amazon_app_param("lwa_client_secret") or "",
-            refresh_token=self.sudo().refresh_token,
-            **kwargs,
+            refresh_token=refresh_token,
+            **{**self._amazon_client_options(purpose), **options},
         )

@@ -16,6 +16,7 @@ is normalised again during the search.
 from functools import lru_cache
 
 from odoo import api, models
+from odoo.fields import Domain
 from odoo.tools import SQL
 
 from ..matching.normalize import keys_for
@@ -83,43 +84,62 @@ class AmazonSellerAccount(models.Model):
     def _amazon_company_condition(self):
         return SQL("(company_id IS NULL OR company_id = %s)", self.company_id.id)
 
+    def _amazon_branch(self, where, limit, order=None):
+        """``SELECT id`` of the partners the user may read in the account's
+        company (record rules and company filter applied before the LIMIT,
+        so other companies' partners never crowd out real matches)."""
+        Partner = self.env["res.partner"]
+        query = Partner._search(
+            Domain(Partner._check_company_domain(self.company_id)), active_test=False
+        )
+        query.add_where(where)
+        if order is not None:
+            query.order = order
+        query.limit = limit
+        return SQL("(%s)", query.select(SQL.identifier(query.table, "id")))
+
+    @staticmethod
+    def _amazon_col(column):
+        return SQL.identifier("res_partner", column)
+
     def _amazon_near_query(self, keys):
         """Stage 1: a UNION of indexed lookups close to the buyer."""
+        col = self._amazon_col
         # one branch per identifier: a common one (e.g. a company name) must
         # not crowd out a rare one under a shared LIMIT
         branches = [
-            SQL(
-                "(SELECT id FROM res_partner WHERE %s = %s LIMIT %s)",
-                SQL.identifier(column),
-                keys[key],
-                BRANCH_LIMIT,
-            )
+            self._amazon_branch(SQL("%s = %s", col(column), keys[key]), BRANCH_LIMIT)
             for column, key in IDENTIFIER_COLUMNS
             if keys[key]
         ]
         zip_key = keys["zip_key"]
         if zip_key and keys["street_key"]:
             branches.append(
-                SQL(
-                    "(SELECT id FROM res_partner WHERE amazon_match_zip = %s "
-                    "AND amazon_match_street = %s LIMIT %s)",
-                    zip_key,
-                    keys["street_key"],
+                self._amazon_branch(
+                    SQL(
+                        "%s = %s AND %s = %s",
+                        col("amazon_match_zip"),
+                        zip_key,
+                        col("amazon_match_street"),
+                        keys["street_key"],
+                    ),
                     BRANCH_LIMIT,
                 )
             )
         for name in {keys["name_key"], keys["company_key"]} - {""}:
             if zip_key:
+                similar = SQL("similarity(%s, %s)", col("amazon_match_name"), name)
                 branches.append(
-                    SQL(
-                        "(SELECT id FROM res_partner WHERE amazon_match_zip = %s "
-                        "AND similarity(amazon_match_name, %s) >= %s "
-                        "ORDER BY similarity(amazon_match_name, %s) DESC LIMIT %s)",
-                        zip_key,
-                        name,
-                        NEAR_SIMILARITY,
-                        name,
+                    self._amazon_branch(
+                        SQL(
+                            "%s = %s AND %s >= %s",
+                            col("amazon_match_zip"),
+                            zip_key,
+                            similar,
+                            NEAR_SIMILARITY,
+                        ),
                         NEAR_LIMIT,
+                        order=SQL("%s DESC", similar),
                     )
                 )
         return SQL(" UNION ").join(branches) if branches else None
@@ -128,32 +148,41 @@ class AmazonSellerAccount(models.Model):
         """Stage 2: the same street in the same city (zip typo) and the same
         name anywhere unless COMMON_NAME partners carry it (too common to
         tell anything without the address)."""
-        exclude = SQL("id != ALL(%s::int[])", exclude_ids)
+        col = self._amazon_col
+        exclude = SQL("%s != ALL(%s::int[])", col("id"), exclude_ids)
         branches = []
         if keys["street_key"] and keys["city_key"]:
             branches.append(
-                SQL(
-                    "(SELECT id FROM res_partner WHERE amazon_match_street = %s "
-                    "AND amazon_match_city = %s AND %s LIMIT %s)",
-                    keys["street_key"],
-                    keys["city_key"],
-                    exclude,
+                self._amazon_branch(
+                    SQL(
+                        "%s = %s AND %s = %s AND %s",
+                        col("amazon_match_street"),
+                        keys["street_key"],
+                        col("amazon_match_city"),
+                        keys["city_key"],
+                        exclude,
+                    ),
                     BRANCH_LIMIT,
                 )
             )
         names = sorted({keys["name_key"], keys["company_key"]} - {""})
         branches += [
-            SQL(
-                "(SELECT id FROM res_partner WHERE amazon_match_name = %s AND %s "
-                "AND (SELECT count(*) FROM (SELECT 1 FROM res_partner "
-                "WHERE amazon_match_name = %s LIMIT %s) AS same) < %s "
-                "ORDER BY id LIMIT %s)",
-                name,
-                exclude,
-                name,
-                COMMON_NAME,
-                COMMON_NAME,
+            self._amazon_branch(
+                SQL(
+                    "%s = %s AND %s AND (SELECT count(*) FROM (SELECT 1 FROM "
+                    "res_partner same WHERE same.amazon_match_name = %s "
+                    "AND (same.company_id IS NULL OR same.company_id = %s) "
+                    "LIMIT %s) AS same) < %s",
+                    col("amazon_match_name"),
+                    name,
+                    exclude,
+                    name,
+                    self.company_id.id,
+                    COMMON_NAME,
+                    COMMON_NAME,
+                ),
                 WIDE_LIMIT,
+                order=SQL("%s", col("id")),
             )
             for name in names
         ]
@@ -243,7 +272,7 @@ class AmazonSellerAccount(models.Model):
             for r in results
             if not r.blocked_reason and r.score >= floor and reviewable(r)
         }
-        pairs = self.env["amazon.partner.pair"]._pairs_among(ids)
+        pairs = self.env["amazon.partner.pair"]._pairs_among(ids, self.company_id)
         if not pairs:
             return results
         kept, kept_ids = [], set()

@@ -1,13 +1,16 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Scheduled, incremental order import: windows, pages, commits, errors."""
 
-import json
 import logging
 from datetime import datetime, time, timedelta
+
+import psycopg2
 
 from odoo import api, fields, models, modules
 from odoo.exceptions import UserError
 
+from ..exceptions import AmazonEndpointError, AmazonImportError
+from ..redact import buyer_data_guard, db_error_text, describe_db_error
 from ..spapi import AmazonOrder, AuthError, SpApiError
 from ..spapi.order_lines import parse_datetime
 
@@ -137,7 +140,7 @@ class AmazonSellerAccount(models.Model):
             self._amazon_record_import_error(error)
             self._amazon_handle_auth_error(error)
             return False
-        except SpApiError as error:
+        except (SpApiError, AmazonEndpointError) as error:
             self._amazon_record_import_error(error)
             return False
         self._amazon_sync_done(before)
@@ -175,6 +178,8 @@ class AmazonSellerAccount(models.Model):
         self._amazon_commit_progress(0)
 
     def _amazon_error_message(self, error):
+        if isinstance(error, AmazonEndpointError):
+            return error.args[0]
         return self.env._(
             "The order import stopped: %(reason)s. It resumes with the next run; "
             "no order is lost.",
@@ -224,6 +229,10 @@ class AmazonSellerAccount(models.Model):
                 [("account_id", "=", self.id), ("amazon_order_id", "in", order_ids)]
             )
         }
+        with buyer_data_guard():
+            return self._amazon_import_parsed(payloads, existing, run)
+
+    def _amazon_import_parsed(self, payloads, existing, run):
         parsed = [self._amazon_parse(payload, existing, run) for payload in payloads]
         products = self._amazon_products_for(
             line.sku for order, _raw in parsed if order for line in order.lines
@@ -247,42 +256,96 @@ class AmazonSellerAccount(models.Model):
 
     def _amazon_import_one(self, order, raw, record, products, run):
         try:
-            with self.env.cr.savepoint():
+            with self.env.cr.savepoint(), buyer_data_guard():
                 self._amazon_apply(order, raw, record, products, run)
         except Exception as error:  # noqa: BLE001 - recorded on the order, never lost
             _logger.warning(
                 "Amazon order %s not imported (%s)",
                 order.order_id,
-                type(error).__name__,
+                self._amazon_log_text(error),
             )
             self._amazon_save_error(order.order_id, raw, record, error, run)
 
     def _amazon_save_error(self, order_id, raw, record, error, run):
-        values = {
-            "state": "error",
-            "reason": self._amazon_reason_for(error),
-            "payload": json.dumps(raw, ensure_ascii=False),
-            "payload_date": fields.Datetime.now(),
-        }
+        values = {"state": "error", "reason": self._amazon_reason_for(error)}
         run.counts["error"] += 1
         with self.env.cr.savepoint():
             if record and record.exists():
                 record.write(values)
             else:
-                self.env["amazon.seller.order"].create(
+                record = self.env["amazon.seller.order"].create(
                     dict(values, account_id=self.id, amazon_order_id=order_id)
                 )
+            record._amazon_store_payload(raw)
+
+    @api.model
+    def _amazon_log_text(self, error):
+        """What the log may say of an error: its kind, never its message
+        (Odoo's and PostgreSQL's messages may repeat buyer data)."""
+        if isinstance(error, psycopg2.Error):
+            return db_error_text(error)
+        if isinstance(error, (SpApiError, AmazonImportError)):
+            return f"{type(error).__name__}: {error}"
+        return type(error).__name__
 
     def _amazon_reason_for(self, error):
+        """The reason shown on the order: our own sentence, never the row."""
+        _ = self.env._
         if isinstance(error, SpApiError):
-            return self.env._(
+            return _(
                 "Amazon sent data that cannot be read: %(error)s", error=str(error)
             )
-        message = (
-            getattr(error, "args", [""])[0] if error.args else type(error).__name__
+        if isinstance(error, AmazonImportError):
+            return _(
+                "The sale order could not be created: %(error)s", error=error.args[0]
+            )
+        if isinstance(error, psycopg2.Error):
+            return _(
+                "The sale order could not be created: %(rule)s",
+                rule=self._amazon_db_rule_text(error),
+            )
+        return _(
+            "The sale order could not be created: Odoo refused the data "
+            "(%(kind)s). Please check the article, the customer and the taxes "
+            "of this order, then retry.",
+            kind=type(error).__name__,
         )
-        return self.env._(
-            "The sale order could not be created: %(error)s", error=message
+
+    @api.model
+    def _amazon_db_rule_text(self, error):
+        """The meaning of the database rule a statement broke, in words."""
+        _ = self.env._
+        _kind, table, column, constraint = describe_db_error(error)
+        model = next(
+            (m for m in self.env.registry.values() if m._table == table and table),
+            None,
+        )
+        description = model._description if model is not None else (table or "?")
+        if constraint and model is not None and constraint in model._table_objects:
+            # the constraint's own (translated) message, never the row
+            message = (
+                self.env["ir.model.constraint"]
+                .sudo()
+                .search_fetch(
+                    [("name", "=", constraint), ("model.model", "=", model._name)],
+                    ["message"],
+                    limit=1,
+                )
+                .message
+            ) or model._table_objects[constraint].get_error_message(model)
+            if message:
+                return message
+        if isinstance(error, psycopg2.errors.NotNullViolation):
+            field = model._fields.get(column) if model is not None else None
+            return _(
+                "the required field %(field)s of %(model)s is empty.",
+                field=field.string if field else column,
+                model=description,
+            )
+        return _(
+            "a rule of the database (%(constraint)s on %(model)s) was violated.",
+            constraint=constraint or type(error).__name__,
+            model=description,
         )
 
     # ------------------------------------------------------------------
@@ -294,6 +357,6 @@ class AmazonSellerAccount(models.Model):
         try:
             with self._amazon_client() as client:
                 payloads = [client.get_order(order_id) for order_id in order_ids]
-        except SpApiError as error:
+        except (SpApiError, AmazonEndpointError) as error:
             raise UserError(self._amazon_error_message(error)) from error
         return self._amazon_import_payloads(payloads)

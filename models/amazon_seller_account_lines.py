@@ -5,6 +5,8 @@ from decimal import ROUND_DOWN, Decimal
 
 from odoo import Command, models
 
+from ..exceptions import AmazonImportError
+
 CENT = Decimal("0.01")
 FEE_PRODUCT_FIELDS = {
     "shipping": "shipping_product_id",
@@ -101,7 +103,7 @@ class AmazonSellerAccount(models.Model):
             quantity = 1
             name = charge.description
         if not product:
-            raise ValueError(
+            raise AmazonImportError(
                 self.env._(
                     "No product is set for %(charge)s.", charge=charge.description
                 )
@@ -178,7 +180,21 @@ class AmazonSellerAccount(models.Model):
                 .with_context(active_test=False)
                 .search([("name", "=", code)], limit=1)
             )
+            marketplace_currencies = (
+                self.env["amazon.seller.marketplace"].search([]).currency_id
+                | self.company_id.currency_id
+            )
+            if not currency or currency not in marketplace_currencies:
+                raise AmazonImportError(
+                    self.env._(
+                        "Amazon sent the currency %(code)s, which is not the currency "
+                        "of any Amazon marketplace.",
+                        code=code[:10],
+                    )
+                )
             if not currency.active:
+                # sudo: activating currencies needs accounting rights; only the
+                # currency of a known Amazon marketplace is ever activated
                 currency.sudo().active = True
             Pricelist = self.env["product.pricelist"]
             pricelist = Pricelist.search(
@@ -187,7 +203,7 @@ class AmazonSellerAccount(models.Model):
                     *Pricelist._check_company_domain(self.company_id),
                 ],
                 limit=1,
-            ) or Pricelist.sudo().create(
+            ) or Pricelist.sudo().create(  # sudo: pricelists need sales-manager rights
                 {
                     "name": f"Amazon {code}",
                     "currency_id": currency.id,
@@ -203,6 +219,8 @@ class AmazonSellerAccount(models.Model):
         return self.warehouse_id
 
     def _amazon_create_fba_warehouse(self):
+        # sudo: warehouses need stock-manager rights; the FBA warehouse is
+        # created once, for this account's company, with a fixed name
         warehouse = (
             self.env["stock.warehouse"]
             .sudo()

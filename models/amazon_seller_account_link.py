@@ -1,40 +1,46 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Linking a seller account: Amazon's website authorization workflow.
 
-Button → ``/amazon_seller_connector/oauth/start`` → Seller Central consent
-page → ``/amazon_seller_connector/oauth/callback`` → linked. The ``state``
+Button (issues the ``state``) → Seller Central consent page →
+``/amazon_seller_connector/oauth/callback`` → linked. The ``state``
 is signed with the database secret (``hash_sign``), bound to the database,
 the account and the user, valid 10 minutes, and its nonce is consumed once.
 """
 
 import binascii
 import logging
+import re
 from datetime import timedelta
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
+
+import psycopg2
 
 from odoo import api, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
-from odoo.tools import str2bool
+from odoo.tools import mute_logger, str2bool
 from odoo.tools.misc import hash_sign, verify_hash_signed
 
 from ..spapi import (
     InvalidClient,
     InvalidGrant,
-    SpApiClient,
     SpApiError,
     ThrottledError,
     TransientError,
 )
+from ..spapi.const import MARKETPLACES
 from .amazon_oauth_state import PENDING_MINUTES, STATE_MINUTES
 
 _logger = logging.getLogger(__name__)
 
-START_PATH = "/amazon_seller_connector/oauth/start"
 CALLBACK_PATH = "/amazon_seller_connector/oauth/callback"
 STATE_SCOPE = "amazon_seller_connector.oauth_state"
 PENDING_SCOPE = "amazon_seller_connector.oauth_pending"
 MANAGER_GROUP = "amazon_seller_connector.group_amazon_manager"
+#: Amazon's own Seller Central hosts: the only consent pages ever used
+SELLER_CENTRAL_HOSTS = frozenset(m.seller_central for m in MARKETPLACES.values())
+#: Amazon merchant tokens ("A3TH9S8BH6GOGM"): upper-case letters and digits
+SELLER_ID_PATTERN = re.compile(r"A[0-9A-Z]{7,31}")
 TODO = "mail.mail_activity_data_todo"
 
 
@@ -55,10 +61,9 @@ class AmazonSellerAccount(models.Model):
     def action_amazon_link(self):
         """'Link new webshop' / 'Re-authorize': off to Amazon's consent page."""
         self.ensure_one()
-        self._amazon_check_manager()
         return {
             "type": "ir.actions.act_url",
-            "url": f"{START_PATH}?{urlencode({'account_id': self.id})}",
+            "url": self._amazon_consent_url(),
             "target": "self",
         }
 
@@ -90,6 +95,7 @@ class AmazonSellerAccount(models.Model):
                 ),
                 self,
             )
+        consent = f"{self._amazon_seller_central_url()}/apps/authorize/consent"
         nonce = self.env["amazon.oauth.state"]._issue(self)
         params = {
             "application_id": app_id,
@@ -98,17 +104,37 @@ class AmazonSellerAccount(models.Model):
         }
         if str2bool(self._amazon_app_param("app_is_draft") or "0", False):
             params["version"] = "beta"
-        consent = f"{self._amazon_seller_central_url()}/apps/authorize/consent"
         return f"{consent}?{urlencode(params)}"
 
     def _amazon_seller_central_url(self):
-        """Seller Central of the home marketplace (or the simulator)."""
-        if self.api_base_url:
-            return self.api_base_url.rstrip("/")
+        """Seller Central of the home marketplace (or the allowed simulator).
+
+        The consent page is only ever one of Amazon's own Seller Central
+        hosts (``SELLER_CENTRAL_HOSTS``), whatever the marketplace record
+        says: together with the ``state`` bound to the user's session, these
+        locked hosts are what protects the flow (Amazon's Sellers API does
+        not tell which seller granted the code, so the callback cannot check
+        ``selling_partner_id`` against Amazon).
+        """
+        endpoint = self._amazon_endpoint()
+        if endpoint:
+            return endpoint
         marketplace = self.home_marketplace_id
         if marketplace.region != self.region:
             marketplace = marketplace.search([("region", "=", self.region)], limit=1)
-        return marketplace.seller_central_url.rstrip("/")
+        url = (marketplace.seller_central_url or "").rstrip("/")
+        parts = urlsplit(url)
+        if parts.scheme != "https" or parts.hostname not in SELLER_CENTRAL_HOSTS:
+            raise AmazonLinkError(
+                self.env._(
+                    "The Seller Central address of the marketplace %(marketplace)s "
+                    "is not one of Amazon's. Nothing was sent. Please ask your "
+                    "system administrator to check the marketplace.",
+                    marketplace=marketplace.name,
+                ),
+                self,
+            )
+        return f"https://{parts.hostname}"
 
     def _amazon_sign(self, scope, jti, minutes):
         values = {
@@ -183,6 +209,14 @@ class AmazonSellerAccount(models.Model):
             raise AmazonLinkError(
                 self.env._("Amazon's answer is incomplete. Nothing was saved."), self
             )
+        # untrusted input: only the shape of Amazon's merchant tokens passes
+        if not SELLER_ID_PATTERN.fullmatch(selling_partner_id):
+            raise AmazonLinkError(
+                self.env._(
+                    "Amazon's answer contains an invalid seller ID. Nothing was saved."
+                ),
+                self,
+            )
         self._amazon_check_seller_free(selling_partner_id)
         refresh_token = self._amazon_exchange_code(code)
         if self.selling_partner_id and self.selling_partner_id != selling_partner_id:
@@ -214,48 +248,46 @@ class AmazonSellerAccount(models.Model):
         return account
 
     def _amazon_check_seller_free(self, selling_partner_id):
+        """One seller account is linked once, across all companies."""
         domain = Domain("selling_partner_id", "=", selling_partner_id) & Domain(
             "id", "!=", self.id
         )
+        # sudo: the seller must be free in every company, also in those the
+        # user cannot see (whose accounts are then not named)
         other = self.sudo().with_context(active_test=False).search(domain, limit=1)
         if other:
-            raise AmazonLinkError(
-                self.env._(
-                    "This Amazon seller account (%(seller)s) is already linked to "
-                    "the Amazon account “%(account)s”. A seller account can only "
-                    "be linked once. Nothing was saved.",
-                    seller=selling_partner_id,
-                    account=other.display_name,
-                ),
-                self,
+            raise self._amazon_seller_taken_error(selling_partner_id, other)
+
+    def _amazon_seller_taken_error(self, selling_partner_id, other=None):
+        visible = other and other.company_id in self.env.user.company_ids
+        if visible:
+            message = self.env._(
+                "This Amazon seller account (%(seller)s) is already linked to the "
+                "Amazon account “%(account)s”. A seller account can only be "
+                "linked once. Nothing was saved.",
+                seller=selling_partner_id,
+                account=other.display_name,
             )
-
-    def _amazon_link_client(self, refresh_token=None):
-        """Client for the linking calls: short timeouts, few retries."""
-        return SpApiClient(
-            endpoint=self.api_base_url or None,
-            region=self.region,
-            lwa_client_id=self._amazon_app_param("lwa_client_id") or "",
-            lwa_client_secret=self._amazon_app_param("lwa_client_secret") or "",
-            refresh_token=refresh_token,
-            **self._amazon_link_client_options(),
-        )
-
-    @api.model
-    def _amazon_link_client_options(self):
-        return {"timeout": (5, 20), "max_retries": 1, "backoff_cap": 2}
+        else:
+            message = self.env._(
+                "This Amazon seller account (%(seller)s) is already linked in "
+                "another company. A seller account can only be linked once. "
+                "Nothing was saved.",
+                seller=selling_partner_id,
+            )
+        return AmazonLinkError(message, self)
 
     def _amazon_exchange_code(self, code):
         """Refresh token for ``spapi_oauth_code`` (valid 5 minutes, once)."""
         try:
-            with self._amazon_link_client() as client:
+            with self._amazon_client(purpose="link") as client:
                 return client.exchange_authorization_code(code)["refresh_token"]
         except SpApiError as error:
             raise self._amazon_link_error(error) from None
 
     def _amazon_fetch_participations(self, refresh_token):
         try:
-            with self._amazon_link_client(refresh_token) as client:
+            with self._amazon_client(refresh_token, purpose="link") as client:
                 return client.get_marketplace_participations()
         except SpApiError as error:
             raise self._amazon_link_error(error) from None
@@ -296,7 +328,14 @@ class AmazonSellerAccount(models.Model):
             refresh_token=refresh_token,
             state="linked",
         )
-        self.sudo().write(values)
+        try:
+            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                # sudo: the token is a system field; the manager was checked
+                self.sudo().write(values)
+                self.env.flush_all()
+        except psycopg2.errors.UniqueViolation:
+            # a concurrent callback linked the same seller first
+            raise self._amazon_seller_taken_error(selling_partner_id) from None
         self.activity_feedback(
             [TODO], feedback=self.env._("The Amazon account was re-authorized.")
         )

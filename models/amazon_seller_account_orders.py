@@ -1,7 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """One Amazon order -> one sale order: which orders, and what goes on them."""
 
-import json
 import re
 
 from stdnum.eu import vat as stdnum_vat
@@ -61,7 +60,8 @@ class AmazonSellerAccount(models.Model):
             order.is_fba and order.fulfillment_status == "UNSHIPPED"
         ):
             if record:  # e.g. an earlier error: keep it, with the new data
-                record.write(self._amazon_prepare_record_values(order, raw))
+                record.write(self._amazon_prepare_record_values(order))
+                record._amazon_store_payload(raw)
             return record
         run.counts["other"] += 1
         reason = self.env._(
@@ -95,7 +95,7 @@ class AmazonSellerAccount(models.Model):
         """An imported order changed at Amazon (e.g. shipped): keep the
         sale order, flag it when the amount changed."""
         run.counts["other"] += 1
-        values = self._amazon_prepare_record_values(order, raw)
+        values = self._amazon_prepare_record_values(order)
         total = order.total() if order.priced else None
         currency = record.currency_id
         if total is not None and currency.compare_amounts(
@@ -110,12 +110,13 @@ class AmazonSellerAccount(models.Model):
             values["amazon_total"] = float(total)
             self._amazon_schedule_review(record.sale_order_id, values["reason"])
         record.write(values)
+        record._amazon_store_payload(raw)
         return record
 
     # ------------------------------------------------------------------
     # Records
     # ------------------------------------------------------------------
-    def _amazon_prepare_record_values(self, order, raw):
+    def _amazon_prepare_record_values(self, order):
         marketplace = self.env["amazon.seller.marketplace"]._amazon_by_marketplace_id(
             order.marketplace_id
         )
@@ -125,20 +126,20 @@ class AmazonSellerAccount(models.Model):
             "amazon_status": order.fulfillment_status,
             "purchase_date": order.purchase_date,
             "amazon_last_update": order.last_updated,
-            "payload": json.dumps(raw, ensure_ascii=False),
-            "payload_date": fields.Datetime.now(),
         }
 
     def _amazon_save_record(self, order, raw, record, state, reason):
         values = dict(
-            self._amazon_prepare_record_values(order, raw), state=state, reason=reason
+            self._amazon_prepare_record_values(order), state=state, reason=reason
         )
         if record:
             record.write(values)
-            return record
-        return self.env["amazon.seller.order"].create(
-            dict(values, account_id=self.id, amazon_order_id=order.order_id)
-        )
+        else:
+            record = self.env["amazon.seller.order"].create(
+                dict(values, account_id=self.id, amazon_order_id=order.order_id)
+            )
+        record._amazon_store_payload(raw)
+        return record
 
     def _amazon_schedule_review(self, sale_order, reason):
         sale_order.activity_schedule(
@@ -162,9 +163,8 @@ class AmazonSellerAccount(models.Model):
         if values.get("invalid_vat"):
             review.append(
                 self.env._(
-                    "The buyer's VAT id %(vat)s is not valid; it was not stored on "
-                    "the customer.",
-                    vat=values["invalid_vat"],
+                    "The buyer's VAT id is not valid; it was not stored on the "
+                    "customer (Amazon's order data shows it for 30 days)."
                 )
             )
         if match["decision"] == "review":
@@ -230,6 +230,8 @@ class AmazonSellerAccount(models.Model):
                 country_code=address.country_code,
                 phone=address.phone,
             )
+        if not values.get("name") and not values.get("company_name"):
+            values["order_ref"] = order.order_id  # names the customer instead
         values = {key: value for key, value in values.items() if value}
         return self._amazon_check_vat(values)
 

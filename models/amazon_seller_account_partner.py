@@ -151,12 +151,18 @@ class AmazonSellerAccount(models.Model):
         vals = self._amazon_prepare_address_values(values)
         vals.update(
             {
-                "name": company_name or values.get("name") or values.get("email"),
+                "name": company_name
+                or values.get("name")
+                or self.env._(
+                    "Amazon buyer %(ref)s", ref=values.get("order_ref") or ""
+                ),
                 "is_company": bool(company_name),
                 "company_id": self.company_id.id,
-                "email": values.get("email") or values.get("amazon_buyer_email"),
+                # Amazon's buyer e-mail is a relay address: kept in its own
+                # field, never the partner's e-mail (no mailing may reach it)
                 "amazon_buyer_email": (values.get("amazon_buyer_email") or "").lower()
                 or False,
+                "amazon_created": True,
                 "category_id": [Command.set(self.partner_category_ids.ids)],
                 "customer_rank": 1,
             }
@@ -193,7 +199,13 @@ class AmazonSellerAccount(models.Model):
         address = self._amazon_prepare_address_values(values)
         name = values.get("name") or customer.name
         return self.env["res.partner"].create(
-            dict(address, name=name, type="delivery", parent_id=customer.id)
+            dict(
+                address,
+                name=name,
+                type="delivery",
+                parent_id=customer.id,
+                amazon_created=True,
+            )
         )
 
     def _amazon_same_address(self, partner, incoming):
@@ -217,11 +229,12 @@ class AmazonSellerAccount(models.Model):
         """Write automatic links on the chatter; tie the review to the order."""
         _ = self.env._
         if result["decision"] == "link":
+            # no customer name in the chatter: it outlives the retention
+            # period; the order's customer field shows who it is
             sale_order.message_post(
                 body=_(
-                    "Customer found by the duplicate search: %(customer)s "
+                    "Existing customer found by the duplicate search "
                     "(score %(score)s %%, %(reason)s).",
-                    customer=sale_order.partner_id.display_name,
                     score=round(result["score"], 1),
                     reason=result.get("reason") or "",
                 )

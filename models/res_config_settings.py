@@ -1,5 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+
+from .. import vault
+
+SECRET_PARAM = "amazon_seller_connector.lwa_client_secret"
 
 
 class ResConfigSettings(models.TransientModel):
@@ -19,7 +23,7 @@ class ResConfigSettings(models.TransientModel):
     )
     amazon_lwa_client_secret = fields.Char(
         string="LWA Client Secret",
-        config_parameter="amazon_seller_connector.lwa_client_secret",
+        config_parameter=SECRET_PARAM,
         groups="base.group_system",
     )
     amazon_app_is_draft = fields.Boolean(
@@ -29,3 +33,35 @@ class ResConfigSettings(models.TransientModel):
         help="As long as your SP-API application is not published, Amazon "
         "requires version=beta in the consent link.",
     )
+    amazon_secrets_encrypted = fields.Boolean(
+        string="Amazon Secrets Encrypted",
+        compute="_compute_amazon_secrets_encrypted",
+        groups="base.group_system",
+        help="True when the server configuration file provides an encryption "
+        "key: refresh tokens and the client secret are then stored encrypted.",
+    )
+    amazon_retention_days = fields.Integer(
+        related="company_id.amazon_retention_days", readonly=False
+    )
+
+    @api.depends("company_id")
+    def _compute_amazon_secrets_encrypted(self):
+        self.amazon_secrets_encrypted = vault.is_configured()
+
+    def set_values(self):
+        super().set_values()
+        if not self.env.user.has_group("base.group_system"):
+            return
+        if not vault.is_configured():
+            return
+        params = self.env["ir.config_parameter"].sudo()
+        secret = params.get_param(SECRET_PARAM)
+        if secret and not secret.startswith(vault.PREFIX):
+            params.set_param(SECRET_PARAM, vault.encrypt(secret))
+        # tokens stored before the key was configured are encrypted now
+        accounts = (
+            self.env["amazon.seller.account"].sudo().with_context(active_test=False)
+        )
+        for account in accounts.search([("refresh_token", "!=", False)]):
+            if not account.refresh_token.startswith(vault.PREFIX):
+                account.refresh_token = account.refresh_token

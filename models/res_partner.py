@@ -101,7 +101,22 @@ class ResPartner(models.Model):
         string="Amazon Buyer E-mail",
         index="btree_not_null",
         copy=False,
-        help="The buyer's anonymised Amazon address (…@marketplace.amazon.de).",
+        groups="amazon_seller_connector.group_amazon_user",
+        help="The buyer's anonymised Amazon relay address "
+        "(…@marketplace.amazon.de). It is never used as the customer's e-mail "
+        "and is deleted with the other delivery data after the retention period.",
+    )
+    amazon_created = fields.Boolean(
+        string="Created from Amazon",
+        copy=False,
+        readonly=True,
+        help="Created by the Amazon order import: its delivery data (phone, "
+        "relay e-mail) is anonymised after the retention period.",
+    )
+    amazon_anonymised = fields.Boolean(
+        string="Delivery Data Anonymised",
+        copy=False,
+        readonly=True,
     )
     amazon_possible_duplicate = fields.Boolean(
         string="Possible Duplicate",
@@ -195,6 +210,51 @@ class ResPartner(models.Model):
             "vat": self.vat,
             "amazon_buyer_email": self.amazon_buyer_email,
         }
+
+    def _amazon_anonymise_if_unused(self):
+        """Anonymise the delivery data of these Amazon-created partners once
+        no order of theirs is still within its retention period.
+
+        A separate delivery contact loses name, street, zip, city, phone and
+        e-mails (its country stays as OSS evidence) and is archived; a
+        customer keeps what invoices need (name, address, VAT id) and loses
+        the recipient's phone and the Amazon relay e-mail.
+        """
+        Binding = self.env["amazon.seller.order"].sudo()
+        for partner in self:
+            orders = (
+                self.env["sale.order"]
+                .sudo()
+                .search(
+                    [
+                        "|",
+                        ("partner_id", "=", partner.id),
+                        ("partner_shipping_id", "=", partner.id),
+                        ("amazon_order_id", "!=", False),
+                    ]
+                )
+            )
+            pending = Binding.search_count(
+                [
+                    ("sale_order_id", "in", orders.ids),
+                    ("buyer_data_anonymised_on", "=", False),
+                ],
+                limit=1,
+            )
+            if pending:
+                continue
+            values = {"phone": False, "amazon_buyer_email": False}
+            if partner.type == "delivery" and partner.parent_id:
+                values.update(
+                    name=self.env._("Anonymised delivery address"),
+                    street=False,
+                    street2=False,
+                    zip=False,
+                    city=False,
+                    email=False,
+                    active=False,
+                )
+            partner.write(dict(values, amazon_anonymised=True))
 
     def _amazon_match_keys(self):
         """All ``keys_for`` keys of this partner (incl. given name, surname)."""

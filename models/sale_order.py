@@ -63,7 +63,10 @@ class SaleOrderLine(models.Model):
     def _amazon_save_sku_assignment(self):
         """A product chosen for an unknown SKU is remembered for next time."""
         for line in self:
-            account = line.order_id.amazon_account_id
+            # sudo: a salesperson without an Amazon group corrects the product
+            # of a line they may write; the account is only read for its
+            # fallback article and the assignment is the import's own data
+            account = line.order_id.sudo().amazon_account_id
             if not line.amazon_sku or line.product_id == account.fallback_product_id:
                 continue
             Sku = self.env["amazon.seller.sku"].sudo()

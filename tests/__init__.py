@@ -9,3 +9,6 @@ from . import test_order_import
 from . import test_partner_matching
 from . import test_partner_review
 from . import test_import_reliability
+from . import test_security_attacks
+from . import test_partner_review_security
+from . import test_data_protection

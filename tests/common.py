@@ -1,12 +1,31 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import importlib
 import socket
+from unittest.mock import patch
 
 from odoo import Command
 
 from odoo.addons.base.tests.common import BaseCommon
 
 _LOOPBACK = ("127.", "::1", "localhost")
+ENDPOINT_PARAM = "amazon_seller_connector.custom_endpoint_hosts"
+
+
+def allow_simulator(env):
+    """Let accounts talk to the simulator on this machine (system parameter)."""
+    env["ir.config_parameter"].sudo().set_param(ENDPOINT_PARAM, "loopback")
+
+
+def patch_client_options(case, options):
+    """Tune the SP-API client of every account (retries, time scale) for a
+    test class: through the one hook, never through the context."""
+    model = type(case.env["amazon.seller.account"])
+    base = model._amazon_client_options
+
+    def options_for(self, purpose="api"):
+        return {**base(self, purpose), **options}
+
+    case.startClassPatcher(patch.object(model, "_amazon_client_options", options_for))
 
 
 def _is_loopback(host):
@@ -61,9 +80,14 @@ REFRESH_TOKEN = "Atzr|import-tests"
 class AmazonImportCommon(AmazonCommon):
     """A linked account talking to the offline simulator, German VAT set up."""
 
+    #: Amazon's request rates, 1000 times faster: tests never wait.
+    client_options = {"time_scale": 1000.0}
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        allow_simulator(cls.env)
+        patch_client_options(cls, cls.client_options)
         # Amazon hides changes of the last 2 minutes: tests move the clock on.
         cls.clock = importlib.import_module(
             "odoo.addons.amazon_seller_connector.simulator.testing"
@@ -86,10 +110,6 @@ class AmazonImportCommon(AmazonCommon):
         )
         cls._setup_taxes()
         cls._setup_products()
-        # Amazon's request rates, 1000 times faster: tests never wait.
-        cls.account = cls.account.with_context(
-            amazon_client_options={"time_scale": 1000.0}
-        )
         cls.account.write(
             {
                 "state": "linked",

@@ -82,6 +82,7 @@ def order(
     company=None,
     vat=None,
     updated="2026-11-20T10:00:00Z",
+    phone=None,
 ):
     result = {
         "orderId": order_id,
@@ -106,6 +107,8 @@ def order(
         "fulfillment": {"fulfillmentStatus": status, "fulfilledBy": fulfilled_by},
         "orderItems": items,
     }
+    if phone:
+        result["recipient"]["deliveryAddress"]["phone"] = phone
     if company:
         result["buyer"]["buyerCompanyName"] = company
         result["recipient"]["deliveryAddress"]["companyName"] = company

@@ -30,10 +30,7 @@ IMPORT_LOGGERS = (
 
 @tagged("post_install", "-at_install")
 class TestImportReliability(AmazonImportCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.account = cls.account.with_context(amazon_client_options=FAST_RETRIES)
+    client_options = FAST_RETRIES
 
     def _orders(self, count, start=1):
         return [
@@ -178,9 +175,7 @@ class TestImportReliability(AmazonImportCommon):
         self.sim.add_orders(self._orders(2))
         self.clock.advance(180)
         self.account.last_sync = False
-        self.env["amazon.seller.account"].with_context(
-            amazon_client_options=FAST_RETRIES
-        )._cron_import_orders()
+        self.env["amazon.seller.account"]._cron_import_orders()
         self.assertEqual(len(self._sale_orders()), 2)
 
     def test_payloads_purged_after_retention(self):

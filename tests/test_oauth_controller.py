@@ -11,7 +11,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 from odoo.tools.misc import hash_sign
 
-from .common import LoopbackOnlyMixin
+from .common import LoopbackOnlyMixin, allow_simulator
 
 sim_module = importlib.import_module("odoo.addons.amazon_seller_connector.simulator")
 Simulator, DEFAULTS = sim_module.Simulator, sim_module.DEFAULTS
@@ -32,6 +32,7 @@ class AmazonSimulatorCase(LoopbackOnlyMixin, HttpCase):
         cls.sim = Simulator(marketplaces=("DE", "FR"))
         cls.sim_url = cls.sim.start()
         cls.addClassCleanup(cls.sim.stop)
+        allow_simulator(cls.env)
         params = cls.env["ir.config_parameter"].sudo()
         for key, value in (
             ("application_id", DEFAULTS["application_id"]),
@@ -72,12 +73,13 @@ class TestOAuthController(AmazonSimulatorCase):
     # -- helpers ------------------------------------------------------------
 
     def _start(self, account=None, login="admin"):
+        """The account's button, as ``login``: the consent URL to go to."""
         self.authenticate(login, login)
         account = account or self.account
-        res = self.url_open(f"{START}?account_id={account.id}", allow_redirects=False)
-        self.assertEqual(res.status_code, 303, res.text[:500])
-        self.assertEqual(res.headers.get("Referrer-Policy"), "no-referrer")
-        return res.headers["Location"]
+        user = self.env["res.users"].search([("login", "=", login)])
+        action = account.with_user(user).action_amazon_link()
+        self.assertEqual(action["type"], "ir.actions.act_url")
+        return action["url"]
 
     def _state(self, account=None, login="admin"):
         return parse_qs(urlsplit(self._start(account, login)).query)["state"][0]
@@ -134,9 +136,8 @@ class TestOAuthController(AmazonSimulatorCase):
         self.assertNotIn("version", parse_qs(url.query))
 
     def test_start_requires_manager(self):
-        self.authenticate("amazon_user", "amazon_user")
-        res = self.url_open(f"{START}?account_id={self.account.id}")
-        self.assertError(res.text, "Only Amazon administrators")
+        with self.assertRaisesRegex(AccessError, "Only Amazon administrators"):
+            self.account.with_user(self.amazon_user).action_amazon_link()
         self.assertFalse(self.env["amazon.oauth.state"].sudo().search([]))
 
     # -- success ------------------------------------------------------------
@@ -294,7 +295,9 @@ class TestOAuthController(AmazonSimulatorCase):
     def test_timeout(self):
         account_cls = type(self.env["amazon.seller.account"])
         options = {"timeout": (1, 0.5), "max_retries": 0}
-        self.patch(account_cls, "_amazon_link_client_options", lambda self: options)
+        self.patch(
+            account_cls, "_amazon_client_options", lambda self, purpose="api": options
+        )
         self.sim.inject_fault("token", "hang", count=1, delay=3)
         self.assertError(self._link(self._state()), "could not be reached")
         self.assertNothingSaved()
@@ -378,6 +381,9 @@ class TestOAuthController(AmazonSimulatorCase):
     def test_button_action(self):
         action = self.account.action_amazon_link()
         self.assertEqual(action["type"], "ir.actions.act_url")
-        self.assertEqual(action["url"], f"{START}?account_id={self.account.id}")
+        self.assertTrue(
+            action["url"].startswith(self.sim_url + "/apps/authorize/consent?")
+        )
+        self.assertEqual(len(self.env["amazon.oauth.state"].sudo().search([])), 1)
         with self.assertRaises(AccessError):
             self.account.with_user(self.amazon_user).action_amazon_link()

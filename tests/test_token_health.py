@@ -7,7 +7,7 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from ..spapi import InvalidClient, InvalidGrant, TransientError
-from .common import AmazonCommon
+from .common import AmazonCommon, allow_simulator
 
 sim_module = importlib.import_module("odoo.addons.amazon_seller_connector.simulator")
 LINK_LOGGER = "odoo.addons.amazon_seller_connector.models.amazon_seller_account_link"
@@ -21,6 +21,7 @@ class TestTokenHealth(AmazonCommon):
         cls.sim = sim_module.Simulator(refresh_tokens=("Atzr|one", "Atzr|two"))
         cls.sim_url = cls.sim.start()
         cls.addClassCleanup(cls.sim.stop)
+        allow_simulator(cls.env)
         params = cls.env["ir.config_parameter"].sudo()
         defaults = sim_module.DEFAULTS
         params.set_param("amazon_seller_connector.lwa_client_id", defaults["client_id"])
