@@ -1,4 +1,5 @@
-"""Local Amazon SP-API simulator (LWA, consent pages, Sellers, Orders v2026-01-01).
+"""Local Amazon SP-API simulator (LWA, consent pages, Sellers, Orders, Feeds,
+Listings Items, Finances, Reports).
 
 Test tooling only: the Odoo addon never imports this package at run time.
 """

@@ -48,6 +48,43 @@ def parse_args(argv=None):
     )
     p.add_argument("--access-token-ttl", type=int, default=3600)
     p.add_argument(
+        "--feed-seconds",
+        type=float,
+        default=60.0,
+        help="feed processing time (divided by --time-scale; 0 = at once)",
+    )
+    p.add_argument(
+        "--report-seconds",
+        type=float,
+        default=60.0,
+        help="report processing time (divided by --time-scale)",
+    )
+    p.add_argument(
+        "--gzip-reports",
+        action="store_true",
+        help="feed processing reports are GZIP-compressed (compressionAlgorithm)",
+    )
+    p.add_argument(
+        "--strict-bodies",
+        action="store_true",
+        help="reject request-body properties the models do not define",
+    )
+    p.add_argument(
+        "--public-url",
+        help="base URL clients reach the simulator at (feed/report document URLs)",
+    )
+    p.add_argument(
+        "--no-listings",
+        action="store_true",
+        help="start without the listings seeded from the catalogue",
+    )
+    p.add_argument(
+        "--unknown-sku-patches",
+        choices=("accept", "invalid"),
+        default="accept",
+        help="patchListingsItem / feed PATCH of an unknown SKU (Amazon: accept)",
+    )
+    p.add_argument(
         "--write-catalogue",
         metavar="PATH",
         help="write the SKU catalogue (.csv or .json) and keep serving",
@@ -97,6 +134,13 @@ def main(argv=None):
         redirect_uris=tuple(args.redirect_uri),
         access_token_ttl=args.access_token_ttl,
         app_is_draft=not args.published,
+        feed_processing_seconds=args.feed_seconds,
+        report_processing_seconds=args.report_seconds,
+        compress_feed_reports=args.gzip_reports,
+        strict_bodies=args.strict_bodies,
+        listings=not args.no_listings,
+        unknown_sku_patches=args.unknown_sku_patches,
+        public_url=args.public_url,
     )
     url = sim.start(args.host, args.port)
     print(f"Amazon simulator listening on {url}", flush=True)

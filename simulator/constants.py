@@ -53,7 +53,26 @@ RATE_LIMITS = {
     "searchOrders": (0.0056, 20),
     "getOrder": (0.5, 30),
     "getMarketplaceParticipations": (0.016, 15),
+    "confirmShipment": (2, 10),
+    "createFeedDocument": (0.5, 15),
+    "createFeed": (0.0083, 15),
+    "createFeed:UPLOAD_VAT_INVOICE": (0.3333, 1),
+    "getFeed": (2, 15),
+    "getFeeds": (0.0222, 10),
+    "cancelFeed": (2, 15),
+    "getFeedDocument": (0.0222, 10),
+    "searchListingsItems": (5, 5),
+    "getListingsItem": (5, 10),
+    "patchListingsItem": (5, 5),
+    "listTransactions": (0.5, 10),
+    "createReport": (0.0167, 15),
+    "getReport": (2, 15),
+    "cancelReport": (0.0222, 10),
+    "getReportDocument": (0.0167, 15),
 }
+# createFeed buckets of their own per feed type ("one invoice upload every three
+# seconds", Amazon's UPLOAD_VAT_INVOICE guide); the burst is not documented
+FEED_TYPE_LIMITS = ("UPLOAD_VAT_INVOICE",)
 
 FULFILLMENT_STATUSES = (
     "PENDING_AVAILABILITY",

@@ -1,5 +1,6 @@
 """The ``Simulator``: wires state, routes and faults to one HTTP server."""
 
+import re
 import secrets
 import threading
 import time
@@ -14,16 +15,23 @@ from .constants import (
     ERR_MISSING_TOKEN,
     ERR_NOT_FOUND,
     ERR_QUOTA,
+    FEED_TYPE_LIMITS,
     HTML_FAULT_BODIES,
     MARKETPLACES,
     marketplace,
 )
 from .control import Control
+from .documents import Documents
 from .faults import Faults
+from .feeds import Feeds
+from .finances import Finances
 from .httpd import DropConnection, Response, Server, api_response, json_response
+from .listings import Listings
 from .loader import load_orders
 from .orders_api import ApiError, OrdersApi
 from .ratelimit import RateLimiter
+from .reports import Reports
+from .shipments import CARRIER_CODES, Shipments
 from .store import OrderStore
 
 ORDERS_PATH = "/orders/2026-01-01/orders"
@@ -33,10 +41,67 @@ FORBIDDEN = {
     "invalid": ERR_INVALID_TOKEN,
 }
 MALFORMED = b'{"orders": [{"orderId": undefined, "createdTime": 2026-01-01T00:00:00Z,}]'
+SEG = "([^/]+)"
+# (method, path pattern, operation id, handler method name)
+ROUTES = [
+    ("POST", "/auth/o2/token", "token", "_token"),
+    (
+        "GET",
+        "/sellers/v1/marketplaceParticipations",
+        "getMarketplaceParticipations",
+        "_participations",
+    ),
+    ("GET", ORDERS_PATH, "searchOrders", "_search"),
+    ("GET", ORDERS_PATH + "/" + SEG, "getOrder", "_get_order"),
+    (
+        "POST",
+        "/orders/v0/orders/" + SEG + "/shipmentConfirmation",
+        "confirmShipment",
+        "_confirm_shipment",
+    ),
+    ("POST", "/feeds/2021-06-30/documents", "createFeedDocument", "_create_document"),
+    ("GET", "/feeds/2021-06-30/documents/" + SEG, "getFeedDocument", "_feed_document"),
+    ("POST", "/feeds/2021-06-30/feeds", "createFeed", "_create_feed"),
+    ("GET", "/feeds/2021-06-30/feeds", "getFeeds", "_get_feeds"),
+    ("GET", "/feeds/2021-06-30/feeds/" + SEG, "getFeed", "_get_feed"),
+    ("DELETE", "/feeds/2021-06-30/feeds/" + SEG, "cancelFeed", "_cancel_feed"),
+    (
+        "GET",
+        "/listings/2021-08-01/items/" + SEG,
+        "searchListingsItems",
+        "_search_listings",
+    ),
+    (
+        "GET",
+        "/listings/2021-08-01/items/" + SEG + "/" + SEG,
+        "getListingsItem",
+        "_get_listing",
+    ),
+    (
+        "PATCH",
+        "/listings/2021-08-01/items/" + SEG + "/" + SEG,
+        "patchListingsItem",
+        "_patch_listing",
+    ),
+    ("GET", "/finances/2024-06-19/transactions", "listTransactions", "_transactions"),
+    ("POST", "/reports/2021-06-30/reports", "createReport", "_create_report"),
+    ("GET", "/reports/2021-06-30/reports/" + SEG, "getReport", "_get_report"),
+    ("DELETE", "/reports/2021-06-30/reports/" + SEG, "cancelReport", "_cancel_report"),
+    (
+        "GET",
+        "/reports/2021-06-30/documents/" + SEG,
+        "getReportDocument",
+        "_report_document",
+    ),
+    ("PUT", "/_docs/upload/" + SEG, "uploadFeedDocument", "_upload"),
+    ("GET", "/_docs/download/" + SEG, None, "_download"),
+]
+COMPILED = [(m, re.compile(p + "$"), op, h) for m, p, op, h in ROUTES]
 
 
 class Simulator:
-    """A local Amazon SP-API (LWA, consent, Sellers, Orders v2026-01-01)."""
+    """A local Amazon SP-API: LWA, consent, Sellers, Orders v2026-01-01 and v0
+    confirmShipment, Feeds, Listings Items, Finances, Reports."""
 
     def __init__(
         self,
@@ -57,6 +122,17 @@ class Simulator:
         application_id=DEFAULTS["application_id"],
         client_id=DEFAULTS["client_id"],
         client_secret=DEFAULTS["client_secret"],
+        listings=True,
+        unknown_sku_patches="accept",
+        feed_processing_seconds=60.0,
+        report_processing_seconds=60.0,
+        compress_feed_reports=False,
+        strict_bodies=False,
+        package_edits=True,
+        carrier_codes=CARRIER_CODES,
+        invoice_upload=True,
+        transactions=True,
+        public_url=None,
     ):
         if rate_limits not in ("amazon", "off"):
             raise ValueError("rate_limits must be 'amazon' or 'off'")
@@ -69,6 +145,10 @@ class Simulator:
         self.redirect_uris = tuple(redirect_uris)
         self.application_id = application_id
         self.app_is_draft = app_is_draft
+        self.strict_bodies = strict_bodies
+        self.invoice_upload = invoice_upload
+        self.transactions_enabled = transactions
+        self.public_url = public_url
         self.defaults = dict(
             DEFAULTS,
             seller_id=seller_id,
@@ -80,13 +160,24 @@ class Simulator:
         self._initial_orders = load_orders(orders)
         self._generate = (int(generate), int(seed))
         self.truth = {}
+        secret = secrets.token_bytes(32)
         self.tokens = TokenStore(
             self.clock, client_id, client_secret, code_ttl, access_token_ttl
         )
         self.limiter = RateLimiter(self.clock, rate_limits == "amazon", time_scale)
         self.store = OrderStore(self.clock)
-        self.orders_api = OrdersApi(self.store, self.clock, secrets.token_bytes(32))
-        self.faults = Faults()
+        self.orders_api = OrdersApi(self.store, self.clock, secret)
+        self.shipments = Shipments(self.store, self.clock, package_edits, carrier_codes)
+        self.listings_store = Listings(
+            self.clock, seller_id, self.marketplaces, listings, unknown_sku_patches
+        )
+        self.finances = Finances(self.clock, seller_id, secret)
+        self.documents = Documents(self.clock, secret)
+        self.feeds_api = Feeds(
+            self, feed_processing_seconds, time_scale, compress_feed_reports
+        )
+        self.reports_api = Reports(self, report_processing_seconds, time_scale)
+        self.faults = Faults(self.clock)
         self.consent = ConsentFlow(self)
         self.control = Control(self)
         self._log_lock = threading.Lock()
@@ -118,12 +209,20 @@ class Simulator:
             self._server = None
 
     def reset(self):
-        """Back to the initial orders and tokens; clears faults, calls, buckets."""
+        """Back to the initial state: orders, listings, tokens; clears faults,
+        calls, buckets, feeds, documents, confirmations, invoices, transactions."""
         self.tokens.reset(self._initial_refresh, self.seller_id)
         self.limiter.reset()
         self.faults.reset()
         self.consent.reset()
         self.store.clear()
+        self.shipments.reset()
+        self.listings_store.reset()
+        self.finances.reset()
+        self.documents.reset()
+        self.feeds_api.reset()
+        self.feeds_api.processors.reset()
+        self.reports_api.reset()
         self.store.add(self._initial_orders, bump=False)
         count, seed = self._generate
         if count:
@@ -132,7 +231,8 @@ class Simulator:
             self._calls.clear()
 
     def generate(self, count, seed=0, start=None):
-        """Add ``count`` generated orders; returns them (truth in ``self.truth``)."""
+        """Add ``count`` generated orders (with their payment and refund
+        transactions); returns them (truth in ``self.truth``)."""
         from .generator import default_start, generate
 
         if start is None:
@@ -140,6 +240,8 @@ class Simulator:
         orders, truth = generate(count, seed, self.marketplaces, start)
         self.truth.update(truth)
         self.store.add(orders, bump=False)
+        if self.transactions_enabled:
+            self.finances.seed(orders)
         return orders
 
     def add_orders(self, orders):
@@ -149,16 +251,96 @@ class Simulator:
         return self.store.update(order_id, fields)
 
     def orders(self):
+        self.tick()
         return self.store.orders()
+
+    def order(self, order_id):
+        self.tick()
+        return self.store.get(order_id)
 
     def inject_fault(self, operation, kind, count=1, status=None, delay=None):
         return self.faults.add(operation, kind, count, status, delay)
+
+    def down(self, seconds=None, status=503):
+        """Every operation answers ``status`` (HTML body) for ``seconds`` of the
+        simulator clock (None: until ``up()``)."""
+        return self.faults.set_down(seconds, status)
+
+    def up(self):
+        self.faults.set_up()
 
     def revoke_refresh_token(self, token):
         return self.tokens.revoke(token)
 
     def add_refresh_token(self, token):
         self.tokens.register_refresh_token(token, self.seller_id)
+
+    def confirmations(self):
+        """Every shipment confirmation received (confirmShipment calls and
+        order fulfilment feed messages), accepted or not, oldest first."""
+        self.tick()
+        return self.shipments.confirmations()
+
+    def listings(self):
+        self.tick()
+        return self.listings_store.all()
+
+    def listing(self, sku):
+        self.tick()
+        return self.listings_store.get(sku)
+
+    def set_quantity(self, sku, quantity, channel="DEFAULT"):
+        return self.listings_store.set_quantity(sku, quantity, channel)
+
+    def add_listing(self, sku, **fields):
+        return self.listings_store.add(sku, **fields)
+
+    def listing_submissions(self):
+        self.tick()
+        return self.listings_store.submission_log()
+
+    def feeds(self):
+        """Every feed with its input and result (see README)."""
+        return [self._feed_view(job) for job in self.feeds_api.jobs.all()]
+
+    def _feed_view(self, job):
+        view = self.feeds_api.render(job)
+        view["feedOptions"] = dict(job["feedOptions"])
+        view["inputFeedDocumentId"] = job["inputFeedDocumentId"]
+        view["ignoredFields"] = list(job["ignoredFields"])
+        return view
+
+    def feed_document(self, document_id):
+        """A feed, result or report document's bytes (decompressed) or None."""
+        return self.documents.content(document_id)
+
+    def process_feeds(self):
+        """Finish every queued feed now; returns their ids."""
+        return self.feeds_api.jobs.tick(force=True)
+
+    def process_reports(self):
+        return self.reports_api.jobs.tick(force=True)
+
+    def tick(self):
+        self.feeds_api.jobs.tick()
+        self.reports_api.jobs.tick()
+
+    def invoices(self, include_rejected=False):
+        """UPLOAD_VAT_INVOICE documents Amazon accepted (or all of them)."""
+        self.tick()
+        return self.feeds_api.processors.invoice_log(include_rejected)
+
+    def transactions(self):
+        return self.finances.all()
+
+    def add_refund(
+        self, order_id, kind="full", items=None, restocking_fee=None, posted=None
+    ):
+        """Post a refund transaction for an order; returns it (model shape)."""
+        order = self.store.get(order_id)
+        if order is None:
+            raise KeyError(order_id)
+        return self.finances.add_refund(order, kind, items, restocking_fee, posted)
 
     def call_log(self):
         with self._log_lock:
@@ -174,18 +356,23 @@ class Simulator:
     def dispatch(self, request):
         if request.path.startswith("/_sim/"):
             return self.control.handle(request)
-        operation, handler = self._route(request)
+        self.tick()
+        operation, handler, args = self._route(request)
         fault = self.faults.take(operation) if operation else None
+        label = fault["kind"] if fault else None
+        if fault is None and operation and operation != "consent":
+            fault = self.faults.outage()
+            label = "down" if fault else None
         entry = {
             "time": self.clock(),
             "method": request.method,
             "path": request.path,
             "operation": operation or "unknown",
             "status": None,
-            "fault": fault["kind"] if fault else None,
+            "fault": label,
         }
         try:
-            response = self._run(fault, handler, request)
+            response = self._run(fault, handler, request, args)
             entry["status"] = response.status
             return response
         finally:
@@ -194,19 +381,26 @@ class Simulator:
 
     def _route(self, request):
         method, path = request.method, request.path
-        if method == "POST" and path == "/auth/o2/token":
-            return "token", self._token
-        if method == "GET" and path == "/sellers/v1/marketplaceParticipations":
-            return "getMarketplaceParticipations", self._participations
-        if method == "GET" and path == ORDERS_PATH:
-            return "searchOrders", self._search
-        if method == "GET" and path.startswith(ORDERS_PATH + "/"):
-            return "getOrder", self._get_order
+        for route_method, pattern, operation, name in COMPILED:
+            if route_method != method:
+                continue
+            match = pattern.match(path)
+            if match:
+                args = [unquote(g) for g in match.groups()]
+                if operation is None:  # downloads: named after the document
+                    doc = self.documents.get(args[0]) if args else None
+                    kind = doc["kind"] if doc else "feed"
+                    operation = (
+                        "downloadReportDocument"
+                        if kind == "report"
+                        else "downloadFeedDocument"
+                    )
+                return operation, getattr(self, name), args
         if path.startswith(("/apps/authorize/", "/ap/")):
-            return "consent", self.consent.route
-        return None, self._not_found
+            return "consent", self.consent.route, []
+        return None, self._not_found, []
 
-    def _run(self, fault, handler, request):
+    def _run(self, fault, handler, request, args):
         kind = fault["kind"] if fault else None
         if kind == "status":
             body = HTML_FAULT_BODIES.get(
@@ -222,14 +416,14 @@ class Simulator:
             raise DropConnection
         if kind == "delay":
             self._stop.wait(fault["delay"] if fault["delay"] is not None else 1.0)
-        response = handler(request) or self._not_found(request)
+        response = handler(request, *args) or self._not_found(request)
         if kind == "malformed_json":
             response.body = MALFORMED
         elif kind == "truncated_json":
             response.body = response.body[: max(1, len(response.body) // 2)]
         return response
 
-    def _not_found(self, request):
+    def _not_found(self, request, *args):
         return api_response(404, {"errors": [ERR_NOT_FOUND]})
 
     def _token(self, request):
@@ -241,20 +435,51 @@ class Simulator:
             return json_response(exc.status, exc.body(), content_type=ctype)
         return json_response(200, body, headers, content_type=ctype)
 
-    def _api(self, operation, request, func):
+    def _forbidden(self, request):
         problem = self.tokens.check_access(request.headers.get("x-amz-access-token"))
-        if problem:
-            error_type, error = FORBIDDEN[problem]
-            headers = {"x-amzn-ErrorType": error_type} if error_type else {}
-            return api_response(403, {"errors": [error]}, headers)
-        if not self.limiter.allow(operation):
-            return api_response(429, {"errors": [ERR_QUOTA]})
-        headers = {"x-amzn-RateLimit-Limit": self.limiter.header(operation)}
-        try:
-            return api_response(200, func(), headers)
-        except ApiError as exc:
-            return api_response(exc.status, exc.body(), headers)
+        if not problem:
+            return None
+        error_type, error = FORBIDDEN[problem]
+        headers = {"x-amzn-ErrorType": error_type} if error_type else {}
+        return api_response(403, {"errors": [error]}, headers)
 
+    def _api(self, operation, request, func, status=200, bucket=None):
+        """Auth, rate limit (``bucket`` = operation unless given; False: the
+        handler limits itself), then ``func()`` → payload or Response."""
+        denied = self._forbidden(request)
+        if denied is not None:
+            return denied
+        bucket = operation if bucket is None else bucket
+        if bucket and not self.limiter.allow(bucket):
+            return api_response(429, {"errors": [ERR_QUOTA]})
+        headers = {}
+        rate = self.limiter.header(bucket or operation)
+        if rate is not None:
+            headers["x-amzn-RateLimit-Limit"] = rate
+        try:
+            result = func()
+        except ApiError as exc:
+            if exc.status == 429:
+                headers.pop("x-amzn-RateLimit-Limit", None)
+            return api_response(exc.status, exc.body(), headers)
+        if isinstance(result, Response):
+            for key, value in headers.items():
+                result.headers.setdefault(key, value)
+            result.headers.setdefault("x-amzn-RequestId", _request_id())
+            return result
+        return api_response(status, result, headers)
+
+    def _base(self, request):
+        """Where document URLs point: ``public_url``, else the server's own
+        base URL (the Host header is unreliable: python-amazon-sp-api sends
+        ``endpoint[8:]``, which cuts ``http://`` endpoints)."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        if self.base_url:
+            return self.base_url
+        return f"http://{request.headers.get('Host', '127.0.0.1')}"
+
+    # -- Sellers / Orders ------------------------------------------------------
     def _participations(self, request):
         def payload():
             return {
@@ -280,10 +505,136 @@ class Simulator:
             lambda: self.orders_api.search_orders(request.query),
         )
 
-    def _get_order(self, request):
-        order_id = unquote(request.path[len(ORDERS_PATH) + 1 :])
+    def _get_order(self, request, order_id):
         return self._api(
             "getOrder",
             request,
             lambda: self.orders_api.get_order(order_id, request.query),
         )
+
+    def _confirm_shipment(self, request, order_id):
+        def run():
+            self.shipments.confirm_api(order_id, request, self.strict_bodies)
+            return Response(204, b"")
+
+        return self._api("confirmShipment", request, run)
+
+    # -- Feeds ---------------------------------------------------------------------
+    def _create_document(self, request):
+        return self._api(
+            "createFeedDocument",
+            request,
+            lambda: self.feeds_api.create_document(
+                request, self._base(request), self.strict_bodies
+            ),
+            status=201,
+        )
+
+    def _create_feed(self, request):
+        def run():
+            body, ignored = self.feeds_api.parse_create(request, self.strict_bodies)
+            bucket = "createFeed"
+            if body["feedType"] in FEED_TYPE_LIMITS:
+                bucket = "createFeed:" + body["feedType"]
+            if not self.limiter.allow(bucket):
+                raise ApiError(429, ERR_QUOTA["code"], ERR_QUOTA["message"], "")
+            response = api_response(202, self.feeds_api.create(body, ignored))
+            rate = self.limiter.header(bucket)
+            if rate is not None:
+                response.headers["x-amzn-RateLimit-Limit"] = rate
+            return response
+
+        return self._api("createFeed", request, run, bucket=False)
+
+    def _get_feed(self, request, feed_id):
+        return self._api("getFeed", request, lambda: self.feeds_api.get_feed(feed_id))
+
+    def _get_feeds(self, request):
+        return self._api(
+            "getFeeds", request, lambda: self.feeds_api.get_feeds(request.query)
+        )
+
+    def _cancel_feed(self, request, feed_id):
+        def run():
+            self.feeds_api.cancel(feed_id)
+            return Response(200, b"")
+
+        return self._api("cancelFeed", request, run)
+
+    def _feed_document(self, request, doc_id):
+        return self._api(
+            "getFeedDocument",
+            request,
+            lambda: self.feeds_api.get_document(
+                doc_id, request.query, self._base(request)
+            ),
+        )
+
+    def _upload(self, request, doc_id):
+        return self.documents.handle(request, "upload", doc_id)
+
+    def _download(self, request, doc_id):
+        return self.documents.handle(request, "download", doc_id)
+
+    # -- Listings --------------------------------------------------------------------
+    def _search_listings(self, request, seller_id):
+        return self._api(
+            "searchListingsItems",
+            request,
+            lambda: self.listings_store.search(seller_id, request.query),
+        )
+
+    def _get_listing(self, request, seller_id, sku):
+        return self._api(
+            "getListingsItem",
+            request,
+            lambda: self.listings_store.get_item(seller_id, sku, request.query),
+        )
+
+    def _patch_listing(self, request, seller_id, sku):
+        return self._api(
+            "patchListingsItem",
+            request,
+            lambda: self.listings_store.patch(
+                seller_id, sku, request.query, request, self.strict_bodies
+            ),
+        )
+
+    # -- Finances / Reports ----------------------------------------------------------
+    def _transactions(self, request):
+        return self._api(
+            "listTransactions",
+            request,
+            lambda: self.finances.list_transactions(request.query),
+        )
+
+    def _create_report(self, request):
+        return self._api(
+            "createReport",
+            request,
+            lambda: self.reports_api.create(request, self.strict_bodies),
+            status=202,
+        )
+
+    def _get_report(self, request, report_id):
+        return self._api("getReport", request, lambda: self.reports_api.get(report_id))
+
+    def _cancel_report(self, request, report_id):
+        def run():
+            self.reports_api.cancel(report_id)
+            return Response(200, b"")
+
+        return self._api("cancelReport", request, run)
+
+    def _report_document(self, request, doc_id):
+        return self._api(
+            "getReportDocument",
+            request,
+            lambda: self.reports_api.document(doc_id, self._base(request)),
+        )
+
+
+def _request_id():
+    import uuid
+
+    return str(uuid.uuid4())

@@ -1,19 +1,45 @@
-"""One-shot (or n-shot) fault injection per operation."""
+"""One-shot (or n-shot) fault injection per operation, and outages."""
 
 import threading
 
-OPERATIONS = ("searchOrders", "getOrder", "getMarketplaceParticipations", "token")
+OPERATIONS = (
+    "searchOrders",
+    "getOrder",
+    "getMarketplaceParticipations",
+    "token",
+    "confirmShipment",
+    "createFeedDocument",
+    "uploadFeedDocument",
+    "createFeed",
+    "getFeed",
+    "getFeeds",
+    "cancelFeed",
+    "getFeedDocument",
+    "downloadFeedDocument",
+    "searchListingsItems",
+    "getListingsItem",
+    "patchListingsItem",
+    "listTransactions",
+    "createReport",
+    "getReport",
+    "cancelReport",
+    "getReportDocument",
+    "downloadReportDocument",
+)
 KINDS = ("status", "delay", "hang", "malformed_json", "truncated_json", "drop")
 
 
 class Faults:
-    def __init__(self):
+    def __init__(self, clock=None):
+        self.clock = clock
         self._lock = threading.Lock()
         self.queue = []
+        self.down = None
 
     def reset(self):
         with self._lock:
             self.queue.clear()
+            self.down = None
 
     def add(self, operation, kind, count=1, status=None, delay=None):
         if operation not in OPERATIONS:
@@ -47,3 +73,34 @@ class Faults:
                         self.queue.remove(fault)
                     return dict(fault)
         return None
+
+    # -- outages ---------------------------------------------------------------
+    def set_down(self, seconds=None, status=503):
+        status = int(status)
+        if status < 400:
+            raise ValueError("an outage needs an HTTP error status")
+        until = None if seconds is None else self.clock() + float(seconds)
+        with self._lock:
+            self.down = {"until": until, "status": status}
+        return {"until": until, "status": status}
+
+    def set_up(self):
+        with self._lock:
+            self.down = None
+
+    def outage(self):
+        """The status fault of a running outage, or None."""
+        with self._lock:
+            down = self.down
+            if down is None:
+                return None
+            if down["until"] is not None and self.clock() >= down["until"]:
+                self.down = None
+                return None
+        return {
+            "operation": "*",
+            "kind": "status",
+            "count": 1,
+            "status": down["status"],
+            "delay": None,
+        }

@@ -4,6 +4,7 @@
 maps each orderId to the hidden buyer identity (never part of the payload).
 """
 
+import hashlib
 import random
 
 from .catalogue import catalogue
@@ -48,6 +49,12 @@ WAREHOUSE = {
     "postalCode": "34117",
     "countryCode": "DE",
 }
+CANCEL_REASONS = (
+    "Versehentlich bestellt",
+    "Lieferzeit zu lang",
+    "Woanders günstiger gefunden",
+    "Bestellung geändert",
+)
 # status plan -> weight, for (FBA, FBM)
 PLANS = {
     "SHIPPED": (78, 58),
@@ -169,7 +176,25 @@ def _order(ctx, mp, person, repeat, created):
     }
     if not any("proceeds" in i for i in items):
         order["proceeds"] = None
+    if plan == "UNSHIPPED" and not fba:
+        _cancellation_request(items, oid)
     return {k: v for k, v in order.items() if v not in (None, [], {})}
+
+
+def _cancellation_request(items, oid):
+    """~20 % of unshipped FBM orders carry a pending buyer cancellation request.
+
+    Drawn from a hash of the order id, not from the generator's random stream,
+    so every other field of every order stays as it was before this existed.
+    """
+    draw = int(hashlib.sha256(f"cancel-request|{oid}".encode()).hexdigest(), 16)
+    if draw % 100 >= 20:
+        return
+    reason = CANCEL_REASONS[(draw // 100) % len(CANCEL_REASONS)]
+    for item in items:
+        item["cancellation"] = {
+            "cancellationRequest": {"requester": "BUYER", "cancelReason": reason}
+        }
 
 
 def _line_count(rng, plan):

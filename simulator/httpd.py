@@ -1,8 +1,10 @@
 """HTTP plumbing: responses, the request handler and the threaded server."""
 
 import json
+import re
 import socket
 import uuid
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -16,8 +18,23 @@ class Response:
         self.headers = dict(headers or {})
 
 
+_DECIMAL = re.compile(r'"\\u0000D(-?[0-9]+(?:\.[0-9]+)?)\\u0000"')
+
+
+def _mark(value):
+    if isinstance(value, Decimal):
+        return f"\x00D{value}\x00"
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def dumps(payload):
+    """``json.dumps`` writing ``Decimal`` values as exact JSON numbers (``-1.50``)."""
+    text = json.dumps(payload, ensure_ascii=False, default=_mark)
+    return _DECIMAL.sub(r"\1", text) if "\\u0000D" in text else text
+
+
 def json_response(status, payload, headers=None, content_type="application/json"):
-    body = json.dumps(payload, ensure_ascii=False).encode()
+    body = dumps(payload).encode()
     return Response(status, body, {"Content-Type": content_type, **(headers or {})})
 
 

@@ -83,6 +83,23 @@ class OrderStore:
             self.records[order_id] = Record(order)
             return order
 
+    def mutate(self, order_id, func, stamp=None):
+        """Apply ``func(order_copy)`` atomically; if it raises nothing changes.
+
+        The order gets ``lastUpdatedTime`` = ``stamp`` (default now, never
+        earlier than the previous value); returns ``func``'s result.
+        """
+        with self._lock:
+            record = self.records.get(order_id)
+            if record is None:
+                raise KeyError(order_id)
+            order = copy.deepcopy(record.order)
+            result = func(order)
+            when = self.clock() if stamp is None else stamp
+            order["lastUpdatedTime"] = iso(max(when, record.updated))
+            self.records[order_id] = Record(order)
+            return result
+
     def get(self, order_id):
         with self._lock:
             record = self.records.get(order_id)

@@ -49,6 +49,8 @@ def test_cli_serves_and_writes_catalogue(tmp_path):
             "DE,FR",
             "--rate-limits",
             "off",
+            "--feed-seconds",
+            "0",
         ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -74,6 +76,9 @@ def test_cli_serves_and_writes_catalogue(tmp_path):
             timeout=5,
         )
         assert r.status_code == 200
+        config = requests.get(base + "/_sim/config", timeout=5).json()
+        assert config["feed_processing_seconds"] == 0
+        assert len(requests.get(base + "/_sim/listings", timeout=5).json()["listings"])
     finally:
         proc.terminate()
         proc.wait(timeout=10)

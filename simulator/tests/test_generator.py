@@ -114,3 +114,30 @@ def test_catalogue_ean():
         assert len(digits) == 13
         assert sum(d * (3 if i % 2 else 1) for i, d in enumerate(digits)) % 10 == 0
         assert row["vat_rate"] in (7, 19) and row["currency"] == "EUR"
+
+
+def test_buyer_cancellation_requests():
+    orders, _ = generate(1500, 1, MARKETS, START)
+    pending = []
+    for order in orders:
+        f = order["fulfillment"]
+        assert "shipByWindow" in f
+        assert ("deliverByWindow" in f) == (f["fulfilledBy"] == "MERCHANT")
+        for item in order["orderItems"]:
+            cancellation = item.get("cancellation", {})
+            if "cancellationRequest" in cancellation and (
+                "cancellationExecution" not in cancellation
+            ):
+                pending.append(order)
+                assert f["fulfillmentStatus"] == "UNSHIPPED"
+                assert f["fulfilledBy"] == "MERCHANT"
+                assert cancellation["cancellationRequest"]["requester"] == "BUYER"
+                assert cancellation["cancellationRequest"]["cancelReason"]
+    unshipped = [
+        o
+        for o in orders
+        if o["fulfillment"]["fulfillmentStatus"] == "UNSHIPPED"
+        and o["fulfillment"]["fulfilledBy"] == "MERCHANT"
+    ]
+    share = len({o["orderId"] for o in pending}) / len(unshipped)
+    assert 0.1 < share < 0.3

@@ -83,3 +83,108 @@ def test_sellers_and_orders(lib, clock):
     assert one.payload["order"]["orderId"] == found[0]["orderId"]
     log = sim.call_log()["by_operation"]
     assert log["token"] == 1 and log["searchOrders"] == 7 and log["getOrder"] == 1
+
+
+def test_outbound_with_the_library(lib, clock):
+    """confirmShipment, feeds, listings, finances and reports as the addon's
+    library calls them (it leaks ``path``/marketplace keys into bodies)."""
+    import io
+    import json
+
+    from sp_api.api import Feeds, Finances, ListingsItems, OrdersV0, Reports
+    from sp_api.base.exceptions import SellingApiBadRequestException
+
+    sim, _, kwargs = lib
+    sim.feeds_api.jobs.seconds = 0
+    order = next(
+        o
+        for o in sim.orders()
+        if o["fulfillment"]["fulfillmentStatus"] == "UNSHIPPED"
+        and o["fulfillment"]["fulfilledBy"] == "MERCHANT"
+    )
+    item = order["orderItems"][0]
+    package = {
+        "packageReferenceId": "1",
+        "carrierCode": "DHL",
+        "trackingNumber": "00340434161094015902",
+        "shipDate": iso(clock()),
+        "orderItems": [{"orderItemId": item["orderItemId"], "quantity": 1}],
+    }
+    orders = OrdersV0(**kwargs)
+    res = orders.confirm_shipment(
+        order["orderId"],
+        marketplaceId=order["salesChannel"]["marketplaceId"],
+        packageDetail=package,
+    )
+    assert res is not None
+    assert sim.confirmations()[0]["accepted"]
+    with pytest.raises(SellingApiBadRequestException):
+        orders.confirm_shipment(
+            order["orderId"],
+            marketplaceId=order["salesChannel"]["marketplaceId"],
+            packageDetail=dict(
+                package, orderItems=[{"orderItemId": "1", "quantity": 1}]
+            ),
+        )
+    # JSON listings feed: submit, poll, read the report
+    feeds = Feeds(**kwargs)
+    message = {
+        "messageId": 1,
+        "sku": "SIM-THB-01SCH",
+        "operationType": "PATCH",
+        "productType": "DRINKING_CUP",
+        "patches": [
+            {
+                "op": "replace",
+                "path": "/attributes/fulfillment_availability",
+                "value": [{"fulfillment_channel_code": "DEFAULT", "quantity": 11}],
+            }
+        ],
+    }
+    content = json.dumps(
+        {"header": {"sellerId": sim.seller_id, "version": "2.0"}, "messages": [message]}
+    )
+    _, feed = feeds.submit_feed(
+        "JSON_LISTINGS_FEED",
+        io.BytesIO(content.encode()),
+        content_type="application/json; charset=UTF-8",
+    )
+    status = feeds.get_feed(feed.payload["feedId"]).payload
+    assert status["processingStatus"] == "DONE"
+    report = json.loads(feeds.get_feed_result_document(status["resultFeedDocumentId"]))
+    assert report["summary"]["messagesAccepted"] == 1
+    assert sim.listing("SIM-THB-01SCH")["fulfillmentAvailability"][0]["quantity"] == 11
+    assert sim.feeds()[0]["ignoredFields"] == ["MarketplaceIds", "path"]
+    page = feeds.get_feeds(feedTypes=["JSON_LISTINGS_FEED"]).payload
+    assert [f["feedId"] for f in page["feeds"]] == [feed.payload["feedId"]]
+    # Listings Items
+    listings = ListingsItems(**kwargs)
+    res = listings.patch_listings_item(
+        sim.seller_id,
+        "SIM-TEE-01NAT",
+        body={"productType": "TEA", "patches": message["patches"]},
+    )
+    assert res.payload["status"] == "ACCEPTED"
+    found = listings.search_listings_items(
+        sim.seller_id, identifiers=["SIM-TEE-01NAT"], identifiersType="SKU",
+        includedData=["fulfillmentAvailability"],
+    ).payload  # fmt: skip
+    assert found["items"][0]["fulfillmentAvailability"] == [
+        {"fulfillmentChannelCode": "DEFAULT", "quantity": 11}
+    ]
+    # Finances 2024-06-19
+    finances = Finances(version="2024-06-19", **kwargs)
+    got = finances.list_transactions(postedAfter=iso(clock() - 90 * 86400)).payload
+    assert got["transactions"] and "nextToken" in got
+    more = finances.list_transactions(
+        postedAfter=iso(clock() - 90 * 86400), nextToken=got["nextToken"]
+    ).payload
+    assert more["transactions"][0] != got["transactions"][0]
+    # Reports
+    reports = Reports(**kwargs)
+    sim.reports_api.jobs.seconds = 0
+    created = reports.create_report(reportType="GET_MERCHANT_LISTINGS_ALL_DATA")
+    report = reports.get_report(created.payload["reportId"]).payload
+    assert report["processingStatus"] == "DONE"
+    doc = reports.get_report_document(report["reportDocumentId"], download=True)
+    assert doc.payload["document"].startswith("item-name\titem-description")
