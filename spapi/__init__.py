@@ -6,6 +6,7 @@ The addon imports it as ``from ..spapi import SpApiClient, AmazonOrder``.
 from .client import DEFAULT_INCLUDED, SearchPage, SpApiClient
 from .errors import (
     AuthError,
+    DocumentUrlRefused,
     InvalidClient,
     InvalidGrant,
     InvalidResponse,
@@ -14,5 +15,26 @@ from .errors import (
     ThrottledError,
     TransientError,
 )
+from .feeds import (
+    Feed,
+    FeedDocumentUpload,
+    ListingsFeedReport,
+    QuantityUpdate,
+    XmlProcessingReport,
+    parse_listings_report,
+    parse_xml_report,
+    quantity_feed,
+    vat_invoice_options,
+)
+from .finances import Refund, RefundItem, TransactionsPage, parse_refund
+from .listings import ListingItem, ListingsPage, quantity_patches
 from .orders import AmazonOrder, AmazonOrderLine, Charge, parse_check
 from .ratelimit import RateLimiter, TokenBucket
+from .reports import Report
+from .shipments import (
+    OrderFulfilment,
+    ShipmentItem,
+    fulfilment_feed,
+    is_already_confirmed,
+    package_detail,
+)

@@ -8,6 +8,10 @@ transport replaces its ``HttpxTransport`` so that
   assumes ``https://``) is dropped, httpx sets the right one from the URL;
 * status and body are checked *before* the library parses them: the library
   turns a non-JSON error body into an empty, successful-looking response.
+
+An empty 2xx body is an :class:`InvalidResponse` except for 204 No Content
+and for operations documented without a response body (the client tells the
+transport through ``empty_ok``, e.g. cancelFeed's bare 200).
 """
 
 import json
@@ -25,6 +29,7 @@ from .errors import (
 )
 
 MAX_MESSAGE = 200
+MAX_ERRORS = 10
 
 
 def make_timeout(timeout):
@@ -55,13 +60,20 @@ def _describe_body(res):
     return f"non-JSON body ({ctype}, {len(res.content)} bytes)"
 
 
-def _amazon_error(body):
-    """First (code, message) of an SP-API ``{"errors": [...]}`` body."""
+def _short(value):
+    return str(value or "")[:MAX_MESSAGE]
+
+
+def amazon_errors(body):
+    """``(code, message, details)`` of an SP-API ``{"errors": [...]}`` body."""
     errors = body.get("errors") if isinstance(body, dict) else None
-    if isinstance(errors, list) and errors and isinstance(errors[0], dict):
-        first = errors[0]
-        return first.get("code"), str(first.get("message") or "")[:MAX_MESSAGE]
-    return None, ""
+    if not isinstance(errors, list):
+        return ()
+    return tuple(
+        (err.get("code"), _short(err.get("message")), _short(err.get("details")))
+        for err in errors[:MAX_ERRORS]
+        if isinstance(err, dict)
+    )
 
 
 def error_class_for_status(status):
@@ -74,9 +86,16 @@ def error_class_for_status(status):
     return RequestError
 
 
-def check_spapi_response(res):
-    """Raise the matching :class:`SpApiError` unless ``res`` is 2xx JSON."""
+def check_spapi_response(res, empty_ok=False):
+    """Raise the matching :class:`SpApiError` unless ``res`` is 2xx JSON.
+
+    Returns the decoded object; ``{}`` for an empty 204 (or any empty 2xx
+    when ``empty_ok``).
+    """
     status = res.status_code
+    if 200 <= status < 300 and (status == 204 or empty_ok):
+        if not res.content.strip():
+            return {}
     try:
         body = parse_json(res)
     except ValueError:
@@ -89,7 +108,8 @@ def check_spapi_response(res):
                 request_id=request_id(res),
             )
         return body
-    code, message = _amazon_error(body)
+    errors = amazon_errors(body)
+    code, message, _details = errors[0] if errors else (None, "", "")
     cls = error_class_for_status(status)
     if body is None and cls is RequestError:
         cls = InvalidResponse
@@ -98,15 +118,17 @@ def check_spapi_response(res):
         status=status,
         amazon_code=code,
         request_id=request_id(res),
+        errors=errors,
     )
 
 
 class CheckedTransport(HttpxTransport):
     """``HttpxTransport`` with explicit timeouts and status/body checks."""
 
-    def __init__(self, *, timeout, on_response=None):
+    def __init__(self, *, timeout, on_response=None, empty_ok=None):
         super().__init__(client=httpx.Client(timeout=make_timeout(timeout)))
         self.on_response = on_response
+        self.empty_ok = empty_ok or (lambda: False)
 
     def raw(self, method, url, *, params=None, data=None, content=None, headers=None):
         """Send without status checks; network failures -> TransientError."""
@@ -128,8 +150,40 @@ class CheckedTransport(HttpxTransport):
         )
         if self.on_response is not None:
             self.on_response(res)
-        check_spapi_response(res)
+        check_spapi_response(res, empty_ok=self.empty_ok())
         return res
 
+    def document(self, method, url, *, content=None, headers=None, max_bytes):
+        """Presigned-URL request: no SP-API headers, status not checked.
 
-__all__ = ["CheckedTransport", "SpApiError", "check_spapi_response", "make_timeout"]
+        Returns ``(response, raw body bytes)``; the body is read undecoded
+        (``Content-Encoding`` left to the caller) and refused past
+        ``max_bytes``. Redirects are not followed.
+        """
+        try:
+            with self._client.stream(
+                method, url, content=content, headers=headers or {}
+            ) as res:
+                chunks, size = [], 0
+                for chunk in res.iter_raw():
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise InvalidResponse(
+                            f"document larger than {max_bytes} bytes",
+                            status=res.status_code,
+                        )
+                    chunks.append(chunk)
+                return res, b"".join(chunks)
+        except httpx.TimeoutException as exc:
+            raise TransientError(f"timeout ({type(exc).__name__})") from exc
+        except httpx.TransportError as exc:
+            raise TransientError(f"connection error ({type(exc).__name__})") from exc
+
+
+__all__ = [
+    "CheckedTransport",
+    "SpApiError",
+    "amazon_errors",
+    "check_spapi_response",
+    "make_timeout",
+]

@@ -1,9 +1,11 @@
-"""Static SP-API facts: regional endpoints, marketplaces, rate limits.
+"""Static SP-API facts: endpoints, marketplaces, operations, rate limits.
 
 Sources: developer-docs.amazon.com "SP-API endpoints", the Seller Central URL
 table of the developer guide (see shared/design/spapi.md section 1.1) and the
-usage plans written in the official models (orders_2026-01-01.json,
-sellers.json).
+paths and usage plans written in the official models (shared/spapi/models:
+orders_2026-01-01.json, ordersV0.json, sellers.json, feeds_2021-06-30.json,
+listingsItems_2021-08-01.json, finances_2024-06-19.json,
+reports_2021-06-30.json).
 """
 
 from typing import NamedTuple
@@ -251,8 +253,139 @@ class RateLimit(NamedTuple):
 # Default usage plans from the official models (the x-amzn-RateLimit-Limit
 # response header may announce a higher rate for a given seller).
 RATE_LIMITS = {
+    # orders_2026-01-01.json, ordersV0.json, sellers.json
     "searchOrders": RateLimit(0.0056, 20),
     "getOrder": RateLimit(0.5, 30),
+    "confirmShipment": RateLimit(2.0, 10),
     "getMarketplaceParticipations": RateLimit(0.016, 15),
+    # feeds_2021-06-30.json
+    "createFeedDocument": RateLimit(0.5, 15),
+    "createFeed": RateLimit(0.0083, 15),
+    # A createFeed "specific case": "The throttling limit for the Invoicing
+    # Feed (UPLOAD_VAT_INVOICE) is one invoice upload every three seconds"
+    # (developer docs, Option 3 "Upload invoices through SP-API"). Burst not
+    # published: 1. Buckets "<operation>:<variant>" are used when present.
+    "createFeed:UPLOAD_VAT_INVOICE": RateLimit(1 / 3, 1),
+    "getFeed": RateLimit(2.0, 15),
+    "cancelFeed": RateLimit(2.0, 15),
+    "getFeedDocument": RateLimit(0.0222, 10),
+    # listingsItems_2021-08-01.json
+    "searchListingsItems": RateLimit(5.0, 5),
+    "getListingsItem": RateLimit(5.0, 10),
+    "patchListingsItem": RateLimit(5.0, 5),
+    # finances_2024-06-19.json
+    "listTransactions": RateLimit(0.5, 10),
+    # reports_2021-06-30.json
+    "createReport": RateLimit(0.0167, 15),
+    "getReport": RateLimit(2.0, 15),
+    "getReportDocument": RateLimit(0.0167, 15),
 }
 DEFAULT_RATE_LIMIT = RateLimit(0.5, 10)
+
+# Operations sent through the library's generic request (method, path
+# template with ``{}`` for the URL-quoted path parameters), from the models.
+OPERATIONS = {
+    "confirmShipment": ("POST", "/orders/v0/orders/{}/shipmentConfirmation"),
+    "createFeedDocument": ("POST", "/feeds/2021-06-30/documents"),
+    "createFeed": ("POST", "/feeds/2021-06-30/feeds"),
+    "getFeed": ("GET", "/feeds/2021-06-30/feeds/{}"),
+    "cancelFeed": ("DELETE", "/feeds/2021-06-30/feeds/{}"),
+    "getFeedDocument": ("GET", "/feeds/2021-06-30/documents/{}"),
+    "searchListingsItems": ("GET", "/listings/2021-08-01/items/{}"),
+    "getListingsItem": ("GET", "/listings/2021-08-01/items/{}/{}"),
+    "patchListingsItem": ("PATCH", "/listings/2021-08-01/items/{}/{}"),
+    "listTransactions": ("GET", "/finances/2024-06-19/transactions"),
+    "createReport": ("POST", "/reports/2021-06-30/reports"),
+    "getReport": ("GET", "/reports/2021-06-30/reports/{}"),
+    "getReportDocument": ("GET", "/reports/2021-06-30/documents/{}"),
+}
+
+# Feed and report documents live on presigned S3 URLs (Feeds/Reports use
+# case guides: https://tortuga-prod-<region>.s3-....amazonaws.com/...). With
+# Amazon's endpoints only https URLs on these host suffixes are fetched or
+# uploaded to; a client built with a custom endpoint only talks to that host.
+DOCUMENT_HOST_SUFFIXES = (".amazonaws.com",)
+MAX_DOCUMENT_BYTES = 512 * 1024 * 1024  # compressed and decompressed
+
+# confirmShipment 400 answers meaning "this package is already recorded", so
+# that a retried confirmation counts as done. Amazon documents none: re-sending
+# the same packageReferenceId *edits* the package (tutorial "Confirm the
+# shipment status"); the one published refusal of an already shipped order is
+# "Failed to create package due to not finding a matching package or order
+# already fulfilled." (selling-partner-api-models#5037). Lower-case
+# substrings of the error message or details.
+CONFIRM_ALREADY_DONE_PATTERNS = (
+    "order already fulfilled",
+    "already been fulfilled",
+    "already shipped",
+    "already been shipped",
+    "already confirmed",
+    "duplicate packagereferenceid",
+    "duplicate package",
+)
+
+# Finances 2024-06-19: transaction types read as refunds (lower case; the
+# model only names "Shipment", real answers say "Refund" also for chargeback
+# refunds, selling-partner-api-models#4274).
+REFUND_TRANSACTION_TYPES = ("refund",)
+
+# breakdownType names (lower case, letters and digits only) -> kind. The
+# model documents no vocabulary: these are its example names ("Product
+# Charges", "Principle" [sic]), the charge/fee types of Finances v0, whose
+# events the 2024-06-19 breakdowns replace, and the Seller Central
+# transaction names ("OurPricePrincipal", "OurPriceTax", ...). "tax" means
+# "tax of the parent kind" (see finances.breakdown_kind). Unknown names
+# inherit their parent's kind or count as "other"; raw names are kept.
+BREAKDOWN_KINDS = {
+    "principal": "item",
+    "principle": "item",
+    "productcharges": "item",
+    "productcharge": "item",
+    "itemprice": "item",
+    "ourpriceprincipal": "item",
+    "tax": "tax",
+    "vat": "tax",
+    "producttax": "item_tax",
+    "principaltax": "item_tax",
+    "itemtax": "item_tax",
+    "ourpricetax": "item_tax",
+    "shipping": "shipping",
+    "shippingcharge": "shipping",
+    "shippingcharges": "shipping",
+    "shippingprice": "shipping",
+    "shippingprincipal": "shipping",
+    "shippingtax": "shipping_tax",
+    "giftwrap": "gift_wrap",
+    "giftwrapcharge": "gift_wrap",
+    "giftwrapcharges": "gift_wrap",
+    "giftwrapprice": "gift_wrap",
+    "giftwrapprincipal": "gift_wrap",
+    "giftwraptax": "gift_wrap_tax",
+    "promotion": "promotion",
+    "promotions": "promotion",
+    "promotiondiscount": "promotion",
+    "ourpricepromotion": "promotion",
+    "promotionalrebates": "promotion",
+    "discount": "promotion",
+    "shippingpromotion": "shipping_promotion",
+    "promotiontax": "promotion_tax",
+    "taxdiscount": "promotion_tax",
+    "restockingfee": "restocking_fee",
+    "goodwill": "goodwill",
+    "returnshipping": "return_shipping",
+    "codcharge": "cod_fee",
+    "codcharges": "cod_fee",
+    "coditemtaxcharge": "cod_fee_tax",
+    "coditemcharge": "cod_fee",
+    "codordercharge": "cod_fee",
+    "codshippingcharge": "cod_fee",
+    "commission": "fee",
+    "refundcommission": "fee",
+    "amazonfees": "fee",
+    "fbafees": "fee",
+    "fbaperunitfulfillmentfee": "fee",
+    "marketplacefacilitatortaxprincipal": "withheld_tax",
+    "marketplacefacilitatortaxshipping": "withheld_tax",
+    "marketplacefacilitatortaxgiftwrap": "withheld_tax",
+    "marketplacefacilitatortaxother": "withheld_tax",
+}

@@ -2,7 +2,9 @@
 
 Messages never contain secrets (client secret, refresh or access tokens) nor
 buyer data: only the operation name, HTTP status, Amazon's error code and
-request id, plus Amazon's own short error message.
+request id, plus Amazon's own short error message (truncated). ``errors``
+keeps every ``(code, message, details)`` of Amazon's error list, each
+truncated the same way, for callers that classify a refusal.
 """
 
 
@@ -17,6 +19,7 @@ class SpApiError(Exception):
         status=None,
         amazon_code=None,
         request_id=None,
+        errors=(),
     ):
         super().__init__(message)
         self.message = message
@@ -24,6 +27,7 @@ class SpApiError(Exception):
         self.status = status
         self.amazon_code = amazon_code
         self.request_id = request_id
+        self.errors = tuple(errors)
 
     def __str__(self):
         parts = [self.message or self.__class__.__name__]
@@ -64,3 +68,11 @@ class InvalidResponse(SpApiError):
 
 class RequestError(SpApiError):
     """The request was rejected (400 InvalidInput, 404 NotFound, ...)."""
+
+
+class DocumentUrlRefused(InvalidResponse):
+    """A feed/report document URL outside the allowed hosts: nothing was sent.
+
+    The message names the host only, never the presigned URL (its query
+    carries a temporary signature).
+    """

@@ -13,6 +13,15 @@ SELLERS = "/sellers/v1/marketplaceParticipations"
 DE = "A1PA6795UKMFR9"
 
 
+def _json_or_none(raw, ctype):
+    if not raw or "json" not in ctype:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return None
+
+
 class Reply:
     def __init__(self, status=200, body=None, headers=None, raw=None, delay=0):
         self.status = status
@@ -24,6 +33,8 @@ class Reply:
     def payload(self):
         if self.raw is not None:
             return self.raw, self.headers.get("Content-Type", "text/html")
+        if self.body is None and self.status == 204:
+            return b"", None
         return json.dumps(self.body).encode(), "application/json"
 
 
@@ -92,14 +103,24 @@ class Stub:
             def _serve(self):
                 parts = urlsplit(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length).decode() if length else ""
-                form = {k: v[0] for k, v in parse_qs(body).items()}
+                raw = self.rfile.read(length) if length else b""
+                ctype = self.headers.get("Content-Type") or ""
+                form = {}
+                if ctype.startswith("application/x-www-form-urlencoded"):
+                    form = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
                 request = {
                     "method": self.command,
                     "path": parts.path,
-                    "query": {k: v[0] for k, v in parse_qs(parts.query).items()},
+                    "query": {
+                        k: v[0]
+                        for k, v in parse_qs(
+                            parts.query, keep_blank_values=True
+                        ).items()
+                    },
                     "headers": {k.lower(): v for k, v in self.headers.items()},
                     "form": form,
+                    "raw": raw,
+                    "json": _json_or_none(raw, ctype),
                 }
                 with stub._lock:
                     stub.requests.append(request)
@@ -110,15 +131,17 @@ class Stub:
                     time.sleep(reply.delay)
                 data, ctype = reply.payload()
                 self.send_response(reply.status)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(data)))
+                if ctype:
+                    self.send_header("Content-Type", ctype)
+                if reply.status != 204:
+                    self.send_header("Content-Length", str(len(data)))
                 for key, value in reply.headers.items():
                     if key != "Content-Type":
                         self.send_header(key, value)
                 self.end_headers()
                 self.wfile.write(data)
 
-            do_GET = do_POST = _serve
+            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
 
         return Handler
 
