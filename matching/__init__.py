@@ -2,5 +2,6 @@
 
 ``normalize.keys_for`` turns a partner or an incoming Amazon buyer into match
 keys; ``scoring.score`` compares two key dicts with configurable criteria and
-``scoring.decide`` turns the scored candidates into link / review / new.
+``decision.match`` (``decision.match_in_stages`` for the wider search) takes
+the whole link / review / new decision, with its reason code.
 """

@@ -63,6 +63,10 @@ _POSTNUMMER = re.compile(
     re.IGNORECASE,
 )
 _BARE_POSTNUMMER = re.compile(r"^\s*(\d{6,10})\s*$")
+#: A house number alone in a line ("5", "5a", "5-7").
+_BARE_NUMBER = re.compile(
+    r"^\s*\d{1,5}\s*[a-zA-Z]?(?:\s*[-/]\s*\d{1,5}\s*[a-zA-Z]?)?\s*$"
+)
 _CARE_OF = re.compile(
     r"^\s*(?:c\s*/\s*o|c\.\s*o\.|care of|bei|z\.?\s*hd\.?|zu\s*h(?:än|an)den|"
     r"attn\.?|att\.?)\s*[:.]?\s+(?P<rest>.+)$",
@@ -70,7 +74,9 @@ _CARE_OF = re.compile(
 )
 _STREET_WORD = re.compile(
     r"(?:str|platz|weg|allee|gasse|ring|damm|chaussee|ufer|markt|steig|pfad|"
-    r"rue|via|viale|calle|avenue|avenida|straat|laan|plein|road|street|lane)\b"
+    r"rue|via|viale|calle|avenue|avenida|straat|laan|plein|road|street|lane|"
+    r"place|crescent|court|circuit|drive|close|parade|terrace|highway|"
+    r"boulevard|grove|square)\b"
 )
 
 
@@ -197,11 +203,38 @@ def _line_role(line, result):
     return "extra"
 
 
+def _is_street_name(line):
+    """True if ``line`` names a street type ("…straße", "…weg", "… road")."""
+    return bool(_STREET_WORD.search(_unify_types(fold(line))))
+
+
+def _repair_street(result):
+    """Join a street split over two lines, in place.
+
+    The house number alone in another line ("Hauptstraße" / "5") joins the
+    street; a numbered line without street type next to a street name
+    without number ("12 Wentworth House" / "Kiewa Street": the lines
+    swapped) gives its number to the street name and becomes an extra line.
+    """
+    number = parse_street(result.street)[1]
+    for index, line in enumerate(result.extra):
+        if not number and _BARE_NUMBER.match(line):
+            result.street = f"{result.street} {line.strip()}"
+            del result.extra[index]
+            return
+        swapped = number and not _is_street_name(result.street)
+        if swapped and _is_street_name(line) and not parse_street(line)[1]:
+            result.extra[index] = result.street
+            result.street = f"{line} {number}"
+            return
+
+
 def classify_address_lines(lines):
     """Classify Amazon address lines into company, c/o, street, extra, …
 
     The company or the street may stand in any line; floor lines such as
-    "EG links" or "2. OG" go to ``extra``.
+    "EG links" or "2. OG" go to ``extra``; a street split over two lines is
+    joined (see :func:`_repair_street`).
     """
     result = AddressLines()
     for raw in lines or []:
@@ -221,4 +254,6 @@ def classify_address_lines(lines):
             result.street = line
         else:
             result.extra.append(line)
+    if result.street and result.extra:
+        _repair_street(result)
     return result

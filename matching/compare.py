@@ -90,8 +90,41 @@ def given_similarity(given_a, given_b):
     return _ratio(given_a, given_b)
 
 
+#: Share of the similarity left when one name is a single word (only a
+#: surname, or only a given name): missing is neutral, but proves less.
+PARTIAL_NAME = 0.92
+
+
+def _glued_similarity(single, given, surname):
+    """A single word that is the other full name without blank ("hansfuchs"
+    for "Hans Fuchs"); its first part must be exact, so that the given name
+    of a household member ("annamueller" for "Hanna Müller") never slips in
+    as a typo."""
+    word, best = _compact(single), 0.0
+    for first, second in ((given, surname), (surname, given)):
+        first, second = _compact(first), _compact(second)
+        if first and word.startswith(first):
+            best = max(best, fuzz.ratio(word, first + second))
+    return best
+
+
+def _partial_name_similarity(single, given, surname):
+    """A single-word name against a full one: the word is the surname or
+    (the surname missing) the given name, or the whole name glued."""
+    best = _ratio(single, surname)
+    if given:
+        best = max(best, _ratio(single, given))
+    return max(PARTIAL_NAME * best, _glued_similarity(single, given, surname))
+
+
 def name_similarity(a, b):
-    """Person-name similarity robust to order, titles and a middle name."""
+    """Person-name similarity robust to order, titles and a middle name.
+
+    A name of a single word (kept as surname by ``split_person_name``) is
+    compared with the other name's surname or given name, at
+    :data:`PARTIAL_NAME` of that similarity, or with the whole other name
+    glued ("hansfuchs").
+    """
     full = fuzz.token_sort_ratio(a["name_key"], b["name_key"])
     given_a, given_b = a.get("given_key", ""), b.get("given_key", "")
     sur_a, sur_b = a.get("surname_key", ""), b.get("surname_key", "")
@@ -99,7 +132,11 @@ def name_similarity(a, b):
         return full
     surname = _ratio(sur_a, sur_b)
     if not (given_a and given_b):
-        return min(full, 0.9 * surname)
+        if given_a:
+            return _partial_name_similarity(sur_b, given_a, sur_a)
+        if given_b:
+            return _partial_name_similarity(sur_a, given_b, sur_b)
+        return PARTIAL_NAME * surname
     structured = 0.6 * surname + 0.4 * given_similarity(given_a, given_b)
     swapped = 0.6 * _ratio(sur_a, given_b) + 0.4 * _ratio(given_a, sur_b)
     return max(full, structured, swapped)
@@ -164,13 +201,18 @@ def same_street_other_suffix(a, b, min_similarity=88.0):
     )
 
 
+#: Share of the street similarity left when only one side has a house
+#: number: missing is neutral, but cannot tell the house.
+ONE_HOUSE_NUMBER = 0.95
+
+
 def street_similarity(a, b):
     """Street-name similarity times the house-number agreement."""
     sim = street_name_similarity(a, b)
     number = house_number_similarity(a.get("house_number"), b.get("house_number"))
     if number is None:
         has_a, has_b = bool(a.get("house_number")), bool(b.get("house_number"))
-        return sim if has_a == has_b else sim * 0.9
+        return sim if has_a == has_b else sim * ONE_HOUSE_NUMBER
     return sim * number / 100
 
 

@@ -10,26 +10,49 @@ Hard rules on top of the weighted score:
 * different valid VAT ids block; an equal identifier identifies;
 * a different phone, e-mail, Amazon e-mail or Postnummer is neutral (people
   have several);
+* a different zip (or town) is neutral when the name, the street and the
+  town (or the zip) agree: a typo;
 * an automatic link needs the name (or company) to agree and either the
   address (street with house number plus zip or city, no Packstation) or an
   identifier;
 * a person only reviews a candidate when the name, the company, the street
   (or its house number but for the suffix) or an identifier agrees: someone
   with a merely similar name elsewhere in the same town is another
-  customer, not a possible duplicate.
+  customer, not a possible duplicate;
+* the same name in the same zip at another house number of the same street,
+  or at the same house number of another (or badly misspelt) street, is
+  flagged as ``next_door``: a typo or a move next door rather than a
+  namesake, which ``decision.match`` always sends to review.
+
+The decision itself (link / review / new, ties, known pairs, reasons) is
+:func:`matching.decision.match`; :func:`decide` is kept for callers that
+only need ``(decision, best_result)``.
 """
 
 from dataclasses import dataclass, field
 
-from .compare import given_compatible, same_street_other_suffix, similarity
+from .compare import (
+    given_compatible,
+    house_number_similarity,
+    same_street_other_suffix,
+    similarity,
+    street_name_similarity,
+)
 from .presets import PRESETS, Criterion
 
-__all__ = ["PRESETS", "Criterion", "Result", "decide", "score"]
+__all__ = ["PRESETS", "Criterion", "Result", "decide", "reviewable", "score"]
 
 #: Fields whose disagreement is neutral: people have several of them.
 NEUTRAL_ON_CONFLICT = frozenset(["phone", "email", "amazon_email", "postnummer"])
 #: An identifier needs at least this name (or company) similarity.
 IDENTIFIER_NAME_FLOOR = 80.0
+#: ``Result.next_door`` values: the same name at another house number of the
+#: same street, or at the same house number of a street that disagrees.
+OTHER_HOUSE_NUMBER = "other_house_number"
+STREET_DIFFERS = "street_differs"
+#: Name (or company) similarity that counts as "the same name" next door:
+#: equal up to a typo; "Klaus Schwarz" / "Klaus Schäfer" (88) is not.
+NEXT_DOOR_NAME = 95.0
 
 
 @dataclass
@@ -45,6 +68,9 @@ class Result:
     candidate: object = None
     #: same street and base house number, another suffix ("5a" / "5b")
     near_street: bool = False
+    #: the same name in the same zip next door: ``OTHER_HOUSE_NUMBER``,
+    #: ``STREET_DIFFERS`` or "" (see :func:`score`)
+    next_door: str = ""
 
 
 def _agrees(criterion, sim):
@@ -54,9 +80,24 @@ def _agrees(criterion, sim):
     return sim >= 100.0
 
 
+def _neutral_locality(result):
+    """A zip or town that disagrees while the name, the street and the other
+    one agree is a typo: the same person at the same street and house number
+    of the same town (or zip). Without the name it is another address: a
+    town has several "Hauptstraße" under different zips."""
+    agreed, disagreed = result.agreed, result.disagreed
+    if "street" not in agreed or not ("name" in agreed or "company" in agreed):
+        return ()
+    return tuple(
+        field
+        for field, other in (("zip", "city"), ("city", "zip"))
+        if field in disagreed and other in agreed
+    )
+
+
 def _compare_all(incoming, candidate, criteria, result):
     """Fill agreed/disagreed/blocked; return the weighted average 0–100."""
-    total = weights = 0.0
+    counted = []
     for criterion in criteria:
         sim = similarity(criterion.field, incoming, candidate, criterion.comparison)
         if sim is None or criterion.weight <= 0 and criterion.role == "tiebreak":
@@ -73,8 +114,10 @@ def _compare_all(incoming, candidate, criteria, result):
                 )
             if criterion.field in NEUTRAL_ON_CONFLICT:
                 continue
-        total += criterion.weight * sim / 100.0
-        weights += criterion.weight
+        counted.append((criterion.field, criterion.weight, sim))
+    neutral = _neutral_locality(result)
+    total = sum(w * sim / 100.0 for f, w, sim in counted if f not in neutral)
+    weights = sum(w for f, w, _sim in counted if f not in neutral)
     return 100.0 * total / weights if weights else 0.0
 
 
@@ -101,6 +144,30 @@ def _address_agrees(incoming, candidate, result):
     )
 
 
+def _next_door(incoming, candidate, criteria, result):
+    """``OTHER_HOUSE_NUMBER``, ``STREET_DIFFERS`` or "" (see ``Result``).
+
+    Needs the same name or company (:data:`NEXT_DOOR_NAME`), the zip to
+    agree and the street to disagree; both house numbers must be known.
+    """
+    agreed = result.agreed
+    if "street" not in result.disagreed or "zip" not in agreed:
+        return ""
+    if max(agreed.get("name", 0.0), agreed.get("company", 0.0)) < NEXT_DOOR_NAME:
+        return ""
+    number = house_number_similarity(
+        incoming.get("house_number"), candidate.get("house_number")
+    )
+    if number is None:
+        return ""
+    if number >= 90.0:
+        return STREET_DIFFERS
+    floor = next((c.min_similarity for c in criteria if c.field == "street"), 100.0)
+    if street_name_similarity(incoming, candidate) >= floor:
+        return OTHER_HOUSE_NUMBER
+    return ""
+
+
 def score(incoming, candidate, criteria, candidate_id=None, german_rules=True):
     """Compare two key dicts with ``criteria`` and return a :class:`Result`.
 
@@ -120,6 +187,7 @@ def score(incoming, candidate, criteria, candidate_id=None, german_rules=True):
     if result.blocked_reason:
         result.identified_by = None
         return result
+    result.next_door = _next_door(incoming, candidate, criteria, result)
     if result.identified_by:
         result.score = 100.0
     name_ok = "name" in result.agreed or "company" in result.agreed
@@ -146,27 +214,11 @@ def reviewable(result):
 def decide(results, link_threshold, review_threshold, margin=2.0):
     """Return ``(decision, best_result)``; decision is link, review or new.
 
-    Blocked results never count, nor do candidates that only share the
-    locality (see :func:`reviewable`). Two different candidates that can both
-    be linked and lie within ``margin`` of each other go to review.
+    A thin wrapper of :func:`matching.decision.decide_results` (the rules of
+    :func:`matching.decision.match` on already scored results), for callers
+    that do not need the ranked candidates and the reason.
     """
-    ranked = sorted(
-        (r for r in results if not r.blocked_reason),
-        key=lambda r: (r.linkable, r.score),
-        reverse=True,
-    )
-    worth = [r for r in ranked if reviewable(r)]
-    if not worth or worth[0].score < review_threshold:
-        return "new", (ranked[0] if ranked else None)
-    ranked = worth
-    best = ranked[0]
-    if not best.linkable or best.score < link_threshold:
-        return "review", best
-    for other in ranked[1:]:
-        if other.candidate is not None and other.candidate == best.candidate:
-            continue
-        tie = other.linkable and other.score >= link_threshold
-        if tie and best.score - other.score <= margin:
-            return "review", best
-        break
-    return "link", best
+    from .decision import decide_results  # here: decision imports this module
+
+    outcome = decide_results(results, link_threshold, review_threshold, margin=margin)
+    return outcome.decision, outcome.best

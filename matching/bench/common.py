@@ -2,10 +2,6 @@
 
 from collections import defaultdict
 
-from rapidfuzz.distance import JaroWinkler, Levenshtein
-
-from ..compare import given_compatible
-
 
 def blocking_keys(keys):
     """Cheap exact keys used to find candidates (like the SQL stage 1)."""
@@ -67,30 +63,3 @@ def prf(true_positive, predicted, actual):
 def fmt(label, precision, recall, f1, extra=""):
     """One aligned result line."""
     return f"{label:<38} P {precision:.4f}  R {recall:.4f}  F1 {f1:.4f} {extra}"
-
-
-def _replaced(a, b, part, other):
-    """``part`` ("given_key" or "surname_key") is present on both sides,
-    more than two edits apart (blanks ignored) and not swapped with the
-    ``other`` part of the name."""
-    value_a, value_b = a[part], b[part]
-    if not value_a or not value_b:
-        return False
-    if Levenshtein.distance(value_a.replace(" ", ""), value_b.replace(" ", "")) <= 2:
-        return False
-    swapped = (value_a, b[other]), (value_b, a[other])
-    return not any(
-        JaroWinkler.normalized_similarity(v, o) > 0.9 for v, o in swapped if o
-    )
-
-
-def given_conflict(a, b):
-    """Another given name: incompatible for one person, not a typo, not
-    swapped with the surname."""
-    return not given_compatible(a, b) and _replaced(a, b, "given_key", "surname_key")
-
-
-def surname_conflict(a, b):
-    """Another surname (not a typo, not swapped with the given name): another
-    surname at the address is another person."""
-    return _replaced(a, b, "surname_key", "given_key")

@@ -12,8 +12,9 @@ import argparse
 import random
 import time
 
+from ..decision import match
 from ..normalize import keys_for
-from ..scoring import PRESETS, decide, score
+from ..scoring import PRESETS
 from .common import BlockIndex
 from .german_data import GIVEN, new_address, new_company, new_person
 from .noise import (
@@ -143,14 +144,13 @@ def evaluate(base_keys, index, orders, preset):
     )
     for values, truth, _kind in orders:
         keys = keys_for(values)
-        results = [
-            score(keys, base_keys[pid], criteria, candidate_id=pid)
-            for pid in index.candidates(keys)
-        ]
-        decision, best = decide(results, link, review)
+        candidates = [(pid, pid, base_keys[pid]) for pid in index.candidates(keys)]
+        found = match(keys, candidates, criteria, link, review)
+        decision = found.decision
         stats[decision] += 1
         stats["repeat"] += truth is not None
-        hit = best is not None and truth is not None and best.candidate == truth
+        top = found.candidates[0].partner_id if found.candidates else None
+        hit = truth is not None and top == truth
         stats["link_ok"] += decision == "link" and hit
         stats["review_top_ok"] += decision == "review" and hit
     return stats

@@ -206,6 +206,22 @@ def test_classify_address_lines(lines, company, care_of, street, extra):
     )
 
 
+@pytest.mark.parametrize(
+    ("lines", "street_key", "house_number"),
+    [
+        (["Hauptstraße", "5"], "haupt str", "5"),  # number in its own line
+        (["5a", "Hauptstraße"], "haupt str", "5a"),
+        (["12 Wentworth House", "Kiewa Street"], "kiewa street", "12"),  # swapped
+        (["Am Anger 5", "Hinterhaus"], "am anger", "5"),  # no street type: kept
+        (["Hauptstr. 5", "Gartenweg 7"], "haupt str", "5"),  # both numbered
+        (["Hauptstr. 5", "2. OG"], "haupt str", "5"),  # floor line, not a number
+    ],
+)
+def test_street_split_over_two_lines_is_joined(lines, street_key, house_number):
+    keys = keys_for({"street": lines[0], "street2": lines[1]})
+    assert (keys["street_key"], keys["house_number"]) == (street_key, house_number)
+
+
 def test_classify_packstation_lines():
     result = classify_address_lines(["Packstation 123", "12345678"])
     assert (result.packstation, result.postnummer, result.street) == (

@@ -280,3 +280,52 @@ def test_presets_are_ordered(preset):
     criteria, link, review = PRESETS[preset]
     assert 0 < review < link <= 100
     assert {c.field for c in criteria} >= {"name", "street", "zip", "city"}
+
+
+@pytest.mark.parametrize(
+    ("name", "preset", "expected"),
+    [
+        ("Müller", "balanced", "link"),  # surname only: missing is neutral
+        ("Müller", "strict", "review"),  # … but proves less (92 %)
+        ("Hans", "balanced", "link"),  # given name only
+        ("HansMüller", "strict", "link"),  # glued
+        ("MüllerHans", "balanced", "link"),
+        # a household member: same address, another name, never linked
+        ("AnnaMüller", "balanced", "review"),
+        ("Anna", "balanced", "review"),
+    ],
+)
+def test_single_word_names(name, preset, expected):
+    incoming = _with(STORED, name=name, phone="", amazon_buyer_email="")
+    assert _decide(incoming, preset=preset)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"zip": "10785"}, "link"),  # same name, street and town: a zip typo
+        ({"city": "Bern", "zip": "10115"}, "link"),  # town typo
+        ({"zip": "10785", "name": "Peter Schmidt"}, "new"),  # another person
+    ],
+)
+def test_zip_or_town_typo_is_neutral_with_name_and_street(changes, expected):
+    incoming = _with(STORED, phone="", amazon_buyer_email="", **changes)
+    assert _decide(incoming)[0] == expected
+
+
+def test_zip_typo_is_not_neutral_without_the_name():
+    """A person's order at a company's street and town, another zip: another
+    "Hauptstraße" of the town, not a typo."""
+    criteria = PRESETS["balanced"][0]
+    company = keys_for(_with(COMPANY, street="Hauptstraße 5a", city="Berlin"))
+    incoming = keys_for(_with(STORED, zip="10785", phone="", amazon_buyer_email=""))
+    result = score(incoming, company, criteria, candidate_id=1)
+    assert result.disagreed["zip"] == 0.0
+    assert result.score < 75.0
+
+
+def test_one_missing_house_number_costs_five_percent():
+    stored = _with(STORED, street="Hauptstraße", phone="", amazon_buyer_email="")
+    incoming = _with(stored, street="Hauptstrasse 5a")
+    decision, result = _decide(incoming, stored)
+    assert (decision, result.agreed["street"]) == ("link", 95.0)
