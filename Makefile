@@ -3,7 +3,7 @@
 
 help:
 	@echo "make demo      set everything up and start Odoo with a demo database on http://127.0.0.1:8069"
-	@echo "make test      run the whole test suite on a fresh database"
+	@echo "make test      run the whole test suite on a fresh database (ARGS='-k name' for some)"
 	@echo "make odoo ARGS='...'  run odoo-bin with the project's configuration"
 	@echo "make lint      ruff + pylint-odoo"
 	@echo "make bench     benchmarks (figures in bench/results/)"
@@ -17,7 +17,7 @@ demo:
 	@bash tools/demo.sh
 
 test:
-	@bash tools/test.sh
+	@bash tools/test.sh $(ARGS)
 
 odoo:
 	@bash tools/dev.sh odoo $(ARGS)

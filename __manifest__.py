@@ -4,7 +4,7 @@
     "name": "Amazon Seller Connector",
     "summary": "Link Amazon Seller Central accounts and import Amazon orders "
     "as sale orders (SP-API Orders v2026-01-01)",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Sales/Sales",
     "website": "https://github.com/amazon-seller-connector/amazon_seller_connector",
     "author": "Amazon Seller Connector contributors",
@@ -21,16 +21,14 @@
         "data/amazon_defaults_data.xml",
         "data/ir_cron.xml",
         "views/amazon_seller_marketplace_views.xml",
+        "views/amazon_seller_order_views.xml",
+        "views/amazon_partner_review_views.xml",
         "views/amazon_seller_account_views.xml",
         "views/amazon_oauth_templates.xml",
         "views/res_config_settings_views.xml",
-        "views/amazon_menus.xml",
-        "security/amazon_matching_security.xml",
-        "views/amazon_matching_views.xml",
-        "views/amazon_seller_order_views.xml",
-        "views/amazon_seller_account_import_views.xml",
         "views/sale_order_views.xml",
         "views/res_partner_views.xml",
+        "views/amazon_menus.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -14,3 +14,15 @@ class AmazonImportError(UserError):
 
 class AmazonEndpointError(UserError):
     """The account's API endpoint is not allowed on this server."""
+
+
+class AmazonLinkError(UserError):
+    """A linking failure shown to the user; ``account`` gets the back button."""
+
+    def __init__(self, message, account=None):
+        super().__init__(message)
+        self.account = account
+
+
+class AmazonSecretError(UserError):
+    """A stored Amazon secret cannot be decrypted (missing or changed key)."""

@@ -20,7 +20,6 @@ def post_init_hook(env):
     accounts = (
         env["amazon.seller.account"]
         .with_context(active_test=False)
-        .search([("match_criterion_ids", "=", False), ("match_preset", "!=", "custom")])
+        .search([("match_criterion_ids", "=", False)])
     )
-    for account in accounts:
-        account.write({"match_preset": account.match_preset or "balanced"})
+    accounts.write({"match_preset": "balanced"})

@@ -30,7 +30,8 @@ PREFIX = "fernet1:"
 
 
 class VaultError(Exception):
-    """A stored secret cannot be decrypted (missing or wrong key)."""
+    """A stored secret cannot be decrypted: ``args[0]`` is "missing" (no key
+    configured) or "wrong" (another key)."""
 
 
 @functools.lru_cache(maxsize=4)
@@ -78,8 +79,8 @@ def decrypt(stored):
         return stored
     fernet = _fernet()
     if fernet is None:
-        raise VaultError("encrypted secret but no amazon_seller_connector_key")
+        raise VaultError("missing")
     try:
         return fernet.decrypt(stored[len(PREFIX) :].encode("ascii")).decode("utf-8")
     except InvalidToken:
-        raise VaultError("the amazon_seller_connector_key does not fit") from None
+        raise VaultError("wrong") from None

@@ -5,7 +5,7 @@ from odoo import http
 from odoo.exceptions import AccessError, UserError
 from odoo.http import request
 
-from ..models.amazon_seller_account_link import AmazonLinkError
+from ..exceptions import AmazonLinkError
 
 _logger = logging.getLogger(__name__)
 
@@ -26,7 +26,8 @@ KNOWN_OAUTH_ERRORS = frozenset(
 
 
 class AmazonOAuthController(http.Controller):
-    """Amazon's website authorization workflow (see spapi.md §1).
+    """Amazon's website authorization workflow (the SP-API developer guide,
+    "Authorizing Selling Partner API applications").
 
     Starting a link is not a route: the account's button (a JSON-RPC call,
     which Odoo protects against CSRF) issues the ``state`` and returns the
@@ -54,7 +55,7 @@ class AmazonOAuthController(http.Controller):
     def _link(self, accounts, state, code, selling_partner_id, error):
         """Check the state first (it is consumed), then Amazon's answer."""
         try:
-            account, _row = accounts._amazon_verify(state)
+            account, _row = request.env["amazon.oauth.state"]._verify(state)
         except AmazonLinkError as exc:
             if error:
                 raise self._declined(accounts, error, exc.account) from None
@@ -111,7 +112,7 @@ class AmazonOAuthController(http.Controller):
             {
                 "account": account,
                 "new_seller": pending.selling_partner_id,
-                "token": account._amazon_pending_token(pending),
+                "token": pending._sign(),
                 "back_url": account._amazon_form_url(),
             },
         )

@@ -1,28 +1,41 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from decimal import Decimal
-
 from odoo import api, models
 from odoo.fields import Domain
 
-CENT = Decimal("0.01")
-
-
-def tax_fits(rate, gross, tax, quantity=1):
-    """Whether ``tax`` is the VAT at ``rate`` % contained in ``gross``.
-
-    Amazon rounds per unit or per line, so allow one cent per unit.
-    """
-    rate = Decimal(str(rate))
-    expected = gross - (gross * 100 / (100 + rate)).quantize(CENT)
-    return abs(abs(expected) - abs(tax)) <= CENT * max(quantity, 1)
+from ..spapi.pricing import tax_fits
 
 
 class AccountTax(models.Model):
     _inherit = "account.tax"
 
     @api.model
+    def _amazon_taxes_for(
+        self, company, charge, product, quantity, fiscal_position, country
+    ):
+        """``(price-included tax, notes)`` explaining the VAT Amazon charged."""
+        product_taxes = fiscal_position.map_tax(
+            product.taxes_id._filter_taxes_by_company(company)
+        )
+        candidates = product_taxes | self._amazon_sale_taxes(company)
+        tax = self._amazon_find_tax(
+            candidates, abs(charge.gross), abs(charge.tax), quantity, country
+        )
+        if tax:
+            return tax._amazon_price_included(), []
+        if not charge.tax:
+            return self, []
+        return self, [
+            self.env._(
+                "No sales tax matches the VAT of %(amount)s Amazon charged on "
+                "%(charge)s; the line has no tax.",
+                amount=charge.tax,
+                charge=charge.description,
+            )
+        ]
+
+    @api.model
     def _amazon_sale_taxes(self, company):
-        """Percent sale taxes usable for Amazon lines (one query per run)."""
+        """Percent sale taxes usable for Amazon lines."""
         return self.search(
             Domain("type_tax_use", "=", "sale")
             & Domain("amount_type", "=", "percent")
@@ -57,15 +70,13 @@ class AccountTax(models.Model):
         if self.price_include:
             return self
         twin = self.with_context(active_test=False).search(
-            [
-                ("company_id", "=", self.company_id.id),
-                ("type_tax_use", "=", self.type_tax_use),
-                ("amount_type", "=", self.amount_type),
-                ("amount", "=", self.amount),
-                ("tax_group_id", "=", self.tax_group_id.id),
-                ("country_id", "=", self.country_id.id),
-                ("price_include_override", "=", "tax_included"),
-            ],
+            Domain("company_id", "=", self.company_id.id)
+            & Domain("type_tax_use", "=", self.type_tax_use)
+            & Domain("amount_type", "=", self.amount_type)
+            & Domain("amount", "=", self.amount)
+            & Domain("tax_group_id", "=", self.tax_group_id.id)
+            & Domain("country_id", "=", self.country_id.id)
+            & Domain("price_include_override", "=", "tax_included"),
             limit=1,
         )
         # sudo: taxes need accounting rights; the copy only differs from a

@@ -1,8 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Review queue of possible duplicate customers created from Amazon orders."""
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+
+from ..matching.partner_keys import match_values
+from ..redact import buyer_data_guard
 
 REVIEW_STATES = [
     ("to_review", "To Review"),
@@ -25,6 +28,7 @@ class AmazonPartnerReview(models.Model):
         required=True,
         index=True,
         ondelete="cascade",
+        check_company=True,
     )
     company_id = fields.Many2one(
         related="account_id.company_id", store=True, index=True, precompute=True
@@ -70,8 +74,58 @@ class AmazonPartnerReview(models.Model):
         "amazon.partner.review.line", "review_id", string="Candidates"
     )
     result_partner_id = fields.Many2one(
-        "res.partner", string="Merged Into", readonly=True, ondelete="set null"
+        "res.partner",
+        string="Merged Into",
+        readonly=True,
+        ondelete="set null",
+        check_company=True,
     )
+
+    def write(self, vals):
+        if "account_id" in vals:
+            raise UserError(self.env._("The account of a review cannot be changed."))
+        return super().write(vals)
+
+    @api.model
+    def _amazon_create_for(self, account, customer, decision):
+        """The review of a provisional customer with its candidates (all
+        tied customers and the others the decision ranked)."""
+        lines = [
+            Command.create(
+                {
+                    "sequence": rank,
+                    "candidate_id": candidate.partner_id,
+                    "score": round(candidate.score, 1),
+                    **self._amazon_criteria_text(candidate),
+                }
+            )
+            for rank, candidate in enumerate(decision.candidates)
+        ]
+        return self.create(
+            {
+                "account_id": account.id,
+                "partner_id": customer.id,
+                "score": decision.score,
+                "reason": self.env["res.partner"]._amazon_match_reason(decision),
+                "line_ids": lines,
+            }
+        )
+
+    @api.model
+    def _amazon_criteria_text(self, candidate):
+        """'Name 96 %' and 'ZIP 100 %', one criterion per line, for the
+        agreeing and the disagreeing criteria."""
+        label = self.env["res.partner"]._amazon_criterion_label
+
+        def text(sims):
+            return "\n".join(
+                f"{label(field)} {round(sim)} %" for field, sim in sims.items()
+            )
+
+        return {
+            "criteria_agreed": text(candidate.agreed),
+            "criteria_disagreed": text(candidate.disagreed),
+        }
 
     @api.model
     def _amazon_purge_closed(self, company, cutoff):
@@ -113,8 +167,10 @@ class AmazonPartnerReview(models.Model):
         """Close the review once no candidate is open."""
         for review in self.filtered(lambda r: r.state == "to_review"):
             if all(line.state != "open" for line in review.line_ids):
-                review.state = "different"
-                review.partner_id.amazon_possible_duplicate = False
+                # sudo: users close reviews only through the line actions, and
+                # the flag on the customer mirrors the review
+                review.sudo().state = "different"
+                review.partner_id.sudo().amazon_possible_duplicate = False
 
     def _merge_into(self, target):
         """Move orders and delivery address of the new customer to ``target``
@@ -122,17 +178,23 @@ class AmazonPartnerReview(models.Model):
         self.ensure_one()
         provisional = self.partner_id
         (provisional | target).check_access("write")
-        self._move_own_delivery(provisional, target)
-        provisional.amazon_possible_duplicate = False
-        try:
-            with self.env.cr.savepoint():
-                self.env["base.partner.merge.automatic.wizard"]._merge(
-                    (provisional | target).ids, target, extra_checks=False
-                )
-        except UserError:
-            self._move_orders(provisional, target)
-            provisional.child_ids.write({"parent_id": target.id})
-            provisional.action_archive()
+        created_by_amazon = target.amazon_created
+        with buyer_data_guard():
+            self._move_own_delivery(provisional, target)
+            provisional.amazon_possible_duplicate = False
+            try:
+                with self.env.cr.savepoint():
+                    self.env["base.partner.merge.automatic.wizard"]._merge(
+                        (provisional | target).ids, target, extra_checks=False
+                    )
+            except UserError:
+                self._move_orders(provisional, target)
+                provisional.child_ids.write({"parent_id": target.id})
+                provisional.action_archive()
+        # the merge copies empty fields: the customer stays what it was
+        # (an existing customer never becomes "created from Amazon")
+        if target.amazon_created != created_by_amazon:
+            target.sudo().amazon_created = created_by_amazon
         self.env.invalidate_all()
 
     def _move_own_delivery(self, provisional, target):
@@ -143,117 +205,12 @@ class AmazonPartnerReview(models.Model):
         )
         if not orders:
             return
-        values = self._partner_values(provisional)
-        delivery = self.account_id._amazon_find_or_create_delivery(target, values)
+        values = match_values(provisional._amazon_match_row())
+        delivery = target._amazon_find_or_create_delivery(values)
         orders.write({"partner_shipping_id": delivery.id})
-
-    @api.model
-    def _partner_values(self, partner):
-        """A partner as ``_amazon_match_partner`` input values."""
-        return {
-            "name": partner.name,
-            "street": partner.street,
-            "street2": partner.street2,
-            "zip": partner.zip,
-            "city": partner.city,
-            "country_code": partner.country_id.code,
-            "phone": partner.phone,
-        }
 
     @api.model
     def _move_orders(self, provisional, target):
         """Fallback of the merge: re-link the orders only."""
         orders = self.env["sale.order"].search([("partner_id", "=", provisional.id)])
         orders.write({"partner_id": target.id, "partner_invoice_id": target.id})
-
-
-class AmazonPartnerReviewLine(models.Model):
-    _name = "amazon.partner.review.line"
-    _description = "Amazon Customer to Review: Candidate"
-    _order = "review_id, sequence, id"
-    _check_company_auto = True
-
-    review_id = fields.Many2one(
-        "amazon.partner.review", required=True, index=True, ondelete="cascade"
-    )
-    company_id = fields.Many2one(
-        related="review_id.company_id", store=True, index=True, precompute=True
-    )
-    sequence = fields.Integer()
-    candidate_id = fields.Many2one(
-        "res.partner",
-        string="Existing Customer",
-        required=True,
-        ondelete="cascade",
-        check_company=True,
-    )
-    candidate_street = fields.Char(
-        related="candidate_id.street", string="Street", compute_sudo=False
-    )
-    candidate_zip = fields.Char(
-        related="candidate_id.zip", string="ZIP", compute_sudo=False
-    )
-    candidate_city = fields.Char(
-        related="candidate_id.city", string="City", compute_sudo=False
-    )
-    # Text, not Char: the list wraps them instead of cutting them off
-    candidate_summary = fields.Text(
-        compute="_compute_candidate_summary", string="Customer and Address"
-    )
-    candidate_email = fields.Char(
-        related="candidate_id.email", string="E-mail", compute_sudo=False
-    )
-    candidate_active = fields.Boolean(
-        related="candidate_id.active", string="Active", compute_sudo=False
-    )
-    score = fields.Float(string="Score (%)", digits=(5, 1))
-    criteria_agreed = fields.Text(string="Agreeing Criteria")
-    criteria_disagreed = fields.Text(string="Differing Criteria")
-    state = fields.Selection(
-        [
-            ("open", "Open"),
-            ("same", "Same Customer"),
-            ("different", "Different Customer"),
-        ],
-        required=True,
-        default="open",
-    )
-
-    @api.depends(
-        "candidate_id.display_name",
-        "candidate_id.street",
-        "candidate_id.zip",
-        "candidate_id.city",
-    )
-    def _compute_candidate_summary(self):
-        """Name and address in one wrapped cell, one line each."""
-        for line in self:
-            partner = line.candidate_id
-            town = " ".join(filter(None, (partner.zip, partner.city)))
-            lines = (partner.display_name, partner.street, town)
-            line.candidate_summary = "\n".join(filter(None, lines))
-
-    def action_same_customer(self):
-        """The new customer is this existing one: move and merge."""
-        self.ensure_one()
-        review = self.review_id
-        if review.state != "to_review" or not review.partner_id:
-            raise UserError(self.env._("This review is already closed."))
-        target = self.candidate_id.commercial_partner_id
-        review._merge_into(target)
-        self.state = "same"
-        review.write({"state": "same", "result_partner_id": target.id})
-        (review.line_ids - self).filtered(
-            lambda line: line.state == "open"
-        ).state = "different"
-
-    def action_different_customer(self):
-        """Remember that the two are different; never propose them again."""
-        for line in self:
-            partner = line.review_id.partner_id
-            if partner and partner != line.candidate_id:
-                self.env["amazon.partner.pair"]._remember(
-                    partner, line.candidate_id, line.review_id
-                )
-            line.state = "different"
-        self.review_id._close_if_decided()

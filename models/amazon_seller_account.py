@@ -1,23 +1,82 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""An Amazon seller account: its settings, its link to Amazon, its client
+and its import runs.
+
+What happens to each Amazon order is the business of its binding,
+``amazon.seller.order``; the account only fetches the pages (window, lock,
+resume point, progress) and hands them over.
+
+Linking is Amazon's website authorization workflow: the button issues a
+signed single-use ``state`` (``amazon.oauth.state``) and sends the user to
+Seller Central; ``/amazon_seller_connector/oauth/callback`` comes back with a
+code that :meth:`_amazon_link` exchanges for the refresh token.
+"""
+
 import ipaddress
-from urllib.parse import urlsplit
+import logging
+import re
+import time
+from datetime import datetime, timedelta
+from urllib.parse import urlencode, urlsplit
 
-from odoo import api, fields, models
+import psycopg2
 
-from .. import vault
-from ..exceptions import AmazonEndpointError
-from ..spapi import SpApiClient
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.fields import Domain
+from odoo.tools import SQL, mute_logger, str2bool
+
+from .. import const, vault
+from ..exceptions import AmazonEndpointError, AmazonLinkError, AmazonSecretError
+from ..matching.presets import PRESETS
+from ..spapi import (
+    AuthError,
+    InvalidClient,
+    InvalidGrant,
+    RequestError,
+    SpApiClient,
+    SpApiError,
+    ThrottledError,
+    TransientError,
+)
+from ..spapi.order_lines import parse_datetime
+from ..utils import can_commit, commit_progress
 from .amazon_seller_marketplace import REGIONS
 
+_logger = logging.getLogger(__name__)
+
 PARAM_PREFIX = "amazon_seller_connector."
-#: system parameter allowing ``api_base_url``: "1" (or "loopback") for hosts
-#: of this machine only (the simulator), else a comma-separated list of the
-#: https hosts allowed besides
+ACCOUNT_STATES = [
+    ("draft", "Not linked"),
+    ("linked", "Linked"),
+    ("reauth", "Needs re-authorization"),
+]
+MATCH_PRESETS = [
+    ("strict", "Strict"),
+    ("balanced", "Balanced"),
+    ("tolerant", "Tolerant"),
+    ("custom", "Custom"),
+]
+CALLBACK_PATH = "/amazon_seller_connector/oauth/callback"
+MANAGER_GROUP = "amazon_seller_connector.group_amazon_manager"
+TODO = "mail.mail_activity_data_todo"
+#: system parameter allowing ``api_base_url``: "loopback" (or "1") for hosts
+#: of this machine only (the simulator), and the https hosts it names
 CUSTOM_ENDPOINT_PARAM = "custom_endpoint_hosts"
 LOOPBACK_WORDS = {"1", "true", "yes", "loopback"}
 #: options of the client used while linking (the user waits for it)
 LINK_CLIENT_OPTIONS = {"timeout": (5, 20), "max_retries": 1, "backoff_cap": 2}
 ENCRYPTED_FIELDS = ("refresh_token",)
+#: set by the linking flow and Amazon's answers only (never by a user)
+PROTECTED_FIELDS = frozenset(
+    ("state", "selling_partner_id", "available_marketplace_ids")
+)
+#: Amazon merchant tokens ("A3TH9S8BH6GOGM"): upper-case letters and digits
+SELLER_ID_PATTERN = re.compile(r"A[0-9A-Z]{7,31}")
+
+
+class ImportBusy(Exception):
+    """Another run holds the account's import lock."""
 
 
 def is_loopback(host):
@@ -32,13 +91,6 @@ def is_loopback(host):
         return False
 
 
-ACCOUNT_STATES = [
-    ("draft", "Not linked"),
-    ("linked", "Linked"),
-    ("reauth", "Needs re-authorization"),
-]
-
-
 class AmazonSellerAccount(models.Model):
     _name = "amazon.seller.account"
     _description = "Amazon Seller Account"
@@ -46,7 +98,7 @@ class AmazonSellerAccount(models.Model):
     _order = "sequence, name, id"
     _check_company_auto = True
 
-    # --- Identity -------------------------------------------------------
+    # --- Identity and link ------------------------------------------------
     name = fields.Char(required=True, tracking=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
@@ -82,7 +134,8 @@ class AmazonSellerAccount(models.Model):
     refresh_token = fields.Char(
         groups="base.group_system",
         copy=False,
-        help="Long-lived LWA refresh token granted by the seller.",
+        help="Long-lived LWA refresh token granted by the seller (stored "
+        "encrypted when the server configuration provides a key).",
     )
     api_base_url = fields.Char(
         string="API Base URL",
@@ -149,7 +202,7 @@ class AmazonSellerAccount(models.Model):
         domain="[('share', '=', False)]",
     )
 
-    # --- Products -----------------------------------------------------------
+    # --- Products ---------------------------------------------------------
     fallback_product_id = fields.Many2one(
         "product.product",
         string="Article for Missing Assignment",
@@ -182,8 +235,11 @@ class AmazonSellerAccount(models.Model):
         check_company=True,
         default=lambda self: self._default_ref("product_amazon_discount"),
     )
+    sku_ids = fields.One2many(
+        "amazon.seller.sku", "account_id", string="SKU Assignments"
+    )
 
-    # --- Warehouses and import --------------------------------------------
+    # --- Warehouses -------------------------------------------------------
     warehouse_id = fields.Many2one(
         "stock.warehouse",
         string="Default Warehouse",
@@ -198,14 +254,68 @@ class AmazonSellerAccount(models.Model):
         help="Warehouse holding your stock at Amazon (Fulfilled by Amazon), "
         "so that Amazon-fulfilled orders never take stock from your shelves.",
     )
-    duplicate_search = fields.Boolean(
-        string="Activate Duplicate Search",
-        help="Compare the buyers of new orders with your existing customers.",
-    )
+
+    # --- Order import -------------------------------------------------------
     import_orders_since = fields.Date(
         string="Import Orders Created Since",
         default=fields.Date.context_today,
         help="The first import fetches the orders created since this date.",
+    )
+    last_sync = fields.Datetime(
+        string="Synchronised Until",
+        readonly=True,
+        copy=False,
+        help="Orders changed at Amazon before this moment have been imported.",
+    )
+    # where a run stopped inside a window: the next run goes on from there
+    import_window_start = fields.Datetime(readonly=True, copy=False)
+    import_window_end = fields.Datetime(readonly=True, copy=False)
+    import_next_token = fields.Char(readonly=True, copy=False)
+    last_import_run = fields.Datetime(string="Last Import", readonly=True, copy=False)
+    last_import_error = fields.Text(readonly=True, copy=False)
+    amazon_order_ids = fields.One2many("amazon.seller.order", "account_id")
+    order_count = fields.Integer(compute="_compute_order_counts")
+    review_count = fields.Integer(compute="_compute_order_counts")
+    error_count = fields.Integer(compute="_compute_order_counts")
+
+    # --- Duplicate search ---------------------------------------------------
+    duplicate_search = fields.Boolean(
+        string="Activate Duplicate Search",
+        help="Compare the buyers of new orders with your existing customers.",
+    )
+    match_preset = fields.Selection(
+        MATCH_PRESETS,
+        string="Preset",
+        compute="_compute_match_preset",
+        inverse="_inverse_match_preset",
+        store=True,
+        readonly=False,
+        default="balanced",
+        help="Calibrated on German test orders: Strict links the fewest orders "
+        "automatically, Tolerant the most. Changing a criterion makes it Custom.",
+    )
+    match_criterion_ids = fields.One2many(
+        "amazon.match.criterion", "account_id", string="Criteria", copy=True
+    )
+    match_link_threshold = fields.Float(
+        string="Link Automatically From (%)",
+        default=85.0,
+        help="Score from which an order is linked to the existing customer.",
+    )
+    match_review_threshold = fields.Float(
+        string="Ask a Person From (%)",
+        default=75.0,
+        help="Score from which a new customer is marked as possible duplicate "
+        "and shown in the review list.",
+    )
+    match_nationwide_search = fields.Boolean(
+        string="Nationwide Name Search",
+        default=True,
+        help="When nothing is found at the buyer's address, also look for "
+        "the same name everywhere (finds customers who moved).",
+    )
+    match_review_count = fields.Integer(
+        string="Customers to Review", compute="_compute_match_review_count"
     )
 
     # across companies: one seller account is linked once, whatever the
@@ -213,6 +323,10 @@ class AmazonSellerAccount(models.Model):
     _selling_partner_uniq = models.Constraint(
         "UNIQUE(selling_partner_id)",
         "This Amazon seller account is already linked.",
+    )
+    _match_thresholds = models.Constraint(
+        "CHECK(match_review_threshold <= match_link_threshold)",
+        "The threshold for asking a person must not exceed the one for linking.",
     )
 
     # ------------------------------------------------------------------
@@ -234,8 +348,58 @@ class AmazonSellerAccount(models.Model):
         return marketplace or self._default_ref("marketplace_de")
 
     # ------------------------------------------------------------------
-    # Onchanges
+    # Computes and onchanges
     # ------------------------------------------------------------------
+    def _compute_order_counts(self):
+        groups = self.env["amazon.seller.order"]._read_group(
+            [("account_id", "in", self.ids)], ["account_id", "state"], ["__count"]
+        )
+        counts = {(account.id, state): count for account, state, count in groups}
+        for account in self:
+            account.order_count = sum(
+                count for (acc, _s), count in counts.items() if acc == account.id
+            )
+            account.review_count = counts.get((account.id, "review"), 0)
+            account.error_count = counts.get((account.id, "error"), 0)
+
+    def _compute_match_review_count(self):
+        groups = self.env["amazon.partner.review"]._read_group(
+            [("account_id", "in", self.ids), ("state", "=", "to_review")],
+            ["account_id"],
+            ["__count"],
+        )
+        counts = {account.id: count for account, count in groups}
+        for account in self:
+            account.match_review_count = counts.get(account.id, 0)
+
+    @api.depends(
+        "match_criterion_ids.field",
+        "match_criterion_ids.weight",
+        "match_criterion_ids.comparison",
+        "match_criterion_ids.min_similarity",
+        "match_criterion_ids.role",
+        "match_link_threshold",
+        "match_review_threshold",
+    )
+    def _compute_match_preset(self):
+        """The preset whose criteria and thresholds these are, else Custom."""
+        for account in self:
+            mine = {line._to_criterion() for line in account.match_criterion_ids}
+            thresholds = (account.match_link_threshold, account.match_review_threshold)
+            account.match_preset = next(
+                (
+                    name
+                    for name, (criteria, link, review) in PRESETS.items()
+                    if mine == set(criteria) and thresholds == (link, review)
+                ),
+                "custom",
+            )
+
+    def _inverse_match_preset(self):
+        """Choosing a preset sets its criteria and thresholds."""
+        for account in self.filtered(lambda a: a.match_preset in PRESETS):
+            account.write(self._amazon_preset_values(account.match_preset))
+
     @api.onchange("region")
     def _onchange_region(self):
         if self.home_marketplace_id.region != self.region:
@@ -251,6 +415,14 @@ class AmazonSellerAccount(models.Model):
         return super().create([self._amazon_encrypt_values(v) for v in vals_list])
 
     def write(self, vals):
+        if PROTECTED_FIELDS & set(vals) and not self.env.su:
+            # only the linking flow and Amazon's answers set these (with sudo)
+            raise AccessError(
+                self.env._(
+                    "The link of an Amazon account is set by Amazon's "
+                    "authorization, not by hand."
+                )
+            )
         return super().write(self._amazon_encrypt_values(vals))
 
     @api.model
@@ -260,11 +432,11 @@ class AmazonSellerAccount(models.Model):
         vals = dict(vals)
         for name in ENCRYPTED_FIELDS:
             if vals.get(name):
-                vals[name] = vault.encrypt(vault.decrypt(vals[name]))
+                vals[name] = vault.encrypt(self._amazon_decrypt(vals[name]))
         return vals
 
     # ------------------------------------------------------------------
-    # SP-API
+    # The SP-API client
     # ------------------------------------------------------------------
     @api.model
     def _amazon_app_param(self, key):
@@ -272,14 +444,36 @@ class AmazonSellerAccount(models.Model):
         # sudo: system parameters are for system administrators; the import
         # of any Amazon user needs the application's settings
         value = self.env["ir.config_parameter"].sudo().get_param(PARAM_PREFIX + key)
-        return vault.decrypt(value) if value else value
+        return self._amazon_decrypt(value)
+
+    @api.model
+    def _amazon_decrypt(self, stored):
+        """The clear value of a stored secret, or a clear error for people."""
+        try:
+            return vault.decrypt(stored)
+        except vault.VaultError as error:
+            if error.args[0] == "missing":
+                message = self.env._(
+                    "The Amazon secrets are stored encrypted, but the server "
+                    "configuration has no encryption key. Ask your system "
+                    "administrator to restore [amazon_seller_connector] "
+                    "encryption_key in the configuration file."
+                )
+            else:
+                message = self.env._(
+                    "The Amazon secrets cannot be decrypted with the encryption key "
+                    "of the server configuration (the key was changed). Ask your "
+                    "system administrator to restore the former key, or link the "
+                    "account again and enter the client secret again."
+                )
+            raise AmazonSecretError(message) from None
 
     def _amazon_refresh_token(self):
         """The account's refresh token in clear (never shown to users)."""
         self.ensure_one()
         # sudo: the token is readable by system administrators only; every
         # Amazon user's import is sent with it
-        return vault.decrypt(self.sudo().refresh_token) or None
+        return self._amazon_decrypt(self.sudo().refresh_token) or None
 
     def _amazon_endpoint(self):
         """The base URL every call goes to; None for Amazon's own endpoints.
@@ -288,9 +482,9 @@ class AmazonSellerAccount(models.Model):
         of the account's region. ``api_base_url`` (system administrators
         only) is honoured only when the system parameter
         ``amazon_seller_connector.custom_endpoint_hosts`` allows its host:
-        "1" for this machine (the simulator), or the https hosts it names.
-        The LWA secrets are sent to this URL: nothing else, and nothing a
-        user can put in a context, decides it.
+        "loopback" for this machine (the simulator), or the https hosts it
+        names. The LWA secrets are sent to this URL: nothing else, and
+        nothing a user can put in a context, decides it.
         """
         self.ensure_one()
         # sudo: the field is for system administrators, every import uses it
@@ -339,3 +533,618 @@ class AmazonSellerAccount(models.Model):
             refresh_token=refresh_token,
             **{**self._amazon_client_options(purpose), **options},
         )
+
+    def _amazon_seller_central_url(self, path=""):
+        """Seller Central of the home marketplace (or the allowed simulator).
+
+        The consent page is only ever one of Amazon's own Seller Central
+        hosts (``SELLER_CENTRAL_HOSTS`` of the marketplace model), whatever
+        the marketplace record says. Together with the ``state`` bound to
+        the user's session, these locked hosts are what protects the flow:
+        Amazon's Sellers API does not tell which seller granted the code, so
+        the callback cannot check ``selling_partner_id`` against Amazon.
+        """
+        self.ensure_one()
+        endpoint = self._amazon_endpoint()
+        if endpoint:
+            return endpoint + path
+        marketplace = self.home_marketplace_id
+        if marketplace.region != self.region:
+            marketplace = marketplace.search([("region", "=", self.region)], limit=1)
+        return marketplace._amazon_seller_central_url(path) or self._amazon_not_amazon(
+            marketplace
+        )
+
+    def _amazon_not_amazon(self, marketplace):
+        raise AmazonLinkError(
+            self.env._(
+                "The Seller Central address of the marketplace %(marketplace)s "
+                "is not one of Amazon's. Nothing was sent. Please ask your "
+                "system administrator to check the marketplace.",
+                marketplace=marketplace.name,
+            ),
+            self,
+        )
+
+    # ------------------------------------------------------------------
+    # Linking
+    # ------------------------------------------------------------------
+    def action_amazon_link(self):
+        """'Link new webshop' / 'Re-authorize': off to Amazon's consent page."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "url": self._amazon_consent_url(),
+            "target": "self",
+        }
+
+    def _amazon_check_manager(self):
+        """Only Amazon administrators allowed to edit the account may link it."""
+        if not self.env.user.has_group(MANAGER_GROUP) or not self.has_access("write"):
+            raise AccessError(
+                self.env._(
+                    "Only Amazon administrators can link Amazon seller accounts."
+                )
+            )
+
+    def _amazon_form_url(self):
+        return f"/odoo/amazon-accounts/{self.id}" if self else "/odoo/amazon-accounts"
+
+    def _amazon_consent_url(self):
+        """Seller Central consent URL with a fresh single-use ``state``."""
+        self.ensure_one()
+        self._amazon_check_manager()
+        app_id = self._amazon_app_param("application_id")
+        if not app_id or not self._amazon_app_param("lwa_client_id"):
+            raise AmazonLinkError(
+                self.env._(
+                    "The Amazon application is not set up yet. Please enter the "
+                    "application ID and the LWA credentials in the settings."
+                ),
+                self,
+            )
+        consent = self._amazon_seller_central_url("/apps/authorize/consent")
+        params = {
+            "application_id": app_id,
+            "state": self.env["amazon.oauth.state"]._issue_signed(self),
+            "redirect_uri": self.get_base_url() + CALLBACK_PATH,
+        }
+        if str2bool(self._amazon_app_param("app_is_draft") or "0", False):
+            params["version"] = "beta"
+        return f"{consent}?{urlencode(params)}"
+
+    def _amazon_link(self, code, selling_partner_id):
+        """Exchange the code and link; returns a pending record to confirm
+        when the account is re-authorized with another seller id."""
+        self.ensure_one()
+        if not code or not selling_partner_id:
+            raise AmazonLinkError(
+                self.env._("Amazon's answer is incomplete. Nothing was saved."), self
+            )
+        # untrusted input: only the shape of Amazon's merchant tokens passes
+        if not SELLER_ID_PATTERN.fullmatch(selling_partner_id):
+            raise AmazonLinkError(
+                self.env._(
+                    "Amazon's answer contains an invalid seller ID. Nothing was saved."
+                ),
+                self,
+            )
+        # the code first: whether a seller is linked elsewhere is told only
+        # to someone Amazon just authorised for it
+        refresh_token = self._amazon_exchange_code(code)
+        self._amazon_check_seller_free(selling_partner_id)
+        if self.selling_partner_id and self.selling_partner_id != selling_partner_id:
+            return self.env["amazon.oauth.state"]._issue(
+                self,
+                kind="pending",
+                selling_partner_id=selling_partner_id,
+                refresh_token=refresh_token,
+            )
+        self._amazon_finish_link(selling_partner_id, refresh_token)
+        return None
+
+    @api.model
+    def _amazon_confirm_pending(self, token):
+        """The user confirmed linking another seller id: use the kept token."""
+        account, row = self.env["amazon.oauth.state"]._verify(token, "pending")
+        account._amazon_check_seller_free(row["selling_partner_id"])
+        account._amazon_finish_link(row["selling_partner_id"], row["refresh_token"])
+        return account
+
+    @api.model
+    def _amazon_cancel_pending(self, token):
+        """Drop a pending re-authorization; returns its account."""
+        account, _row = self.env["amazon.oauth.state"]._verify(token, "pending")
+        return account
+
+    def _amazon_check_seller_free(self, selling_partner_id):
+        """One seller account is linked once, across all companies."""
+        domain = Domain("selling_partner_id", "=", selling_partner_id) & Domain(
+            "id", "!=", self.id
+        )
+        # sudo: the seller must be free in every company, also in those the
+        # user cannot see (whose accounts are then not named)
+        other = self.sudo().with_context(active_test=False).search(domain, limit=1)
+        if other:
+            raise self._amazon_seller_taken_error(selling_partner_id, other)
+
+    def _amazon_seller_taken_error(self, selling_partner_id, other=None):
+        if other and other.company_id in self.env.user.company_ids:
+            message = self.env._(
+                "This Amazon seller account (%(seller)s) is already linked to the "
+                "Amazon account “%(account)s”. A seller account can only be "
+                "linked once. Nothing was saved.",
+                seller=selling_partner_id,
+                account=other.display_name,
+            )
+        else:
+            message = self.env._(
+                "This Amazon seller account (%(seller)s) is already linked in "
+                "another company. A seller account can only be linked once. "
+                "Nothing was saved.",
+                seller=selling_partner_id,
+            )
+        return AmazonLinkError(message, self)
+
+    def _amazon_exchange_code(self, code):
+        """Refresh token for ``spapi_oauth_code`` (valid 5 minutes, once)."""
+        try:
+            with self._amazon_client(purpose="link") as client:
+                return client.exchange_authorization_code(code)["refresh_token"]
+        except SpApiError as error:
+            raise self._amazon_link_error(error) from None
+
+    def _amazon_fetch_participations(self, refresh_token):
+        try:
+            with self._amazon_client(refresh_token, purpose="link") as client:
+                return client.get_marketplace_participations()
+        except SpApiError as error:
+            raise self._amazon_link_error(error) from None
+
+    def _amazon_link_error(self, error):
+        """User-facing error for an SP-API failure (never the secrets)."""
+        _logger.warning(
+            "Amazon account %s: linking failed: %s", self.id, type(error).__name__
+        )
+        if isinstance(error, InvalidGrant):
+            message = self.env._(
+                "Amazon did not accept the authorization code: it is only valid for "
+                "5 minutes and only once. Nothing was saved. Please start the "
+                "linking again."
+            )
+        elif isinstance(error, InvalidClient):
+            message = self.env._(
+                "Amazon rejected the application credentials (LWA client ID or "
+                "client secret). Please check the Amazon settings. Nothing was saved."
+            )
+        elif isinstance(error, (TransientError, ThrottledError)):
+            message = self.env._(
+                "Amazon could not be reached (network error or timeout). Nothing "
+                "was saved. Please try again in a few minutes."
+            )
+        else:
+            message = self.env._(
+                "Amazon sent an unexpected answer. Nothing was saved. Please try "
+                "again later."
+            )
+        return AmazonLinkError(message, self)
+
+    def _amazon_finish_link(self, selling_partner_id, refresh_token):
+        participations = self._amazon_fetch_participations(refresh_token)
+        values = self._amazon_prepare_link_values(participations)
+        values.update(
+            selling_partner_id=selling_partner_id,
+            refresh_token=refresh_token,
+            state="linked",
+        )
+        try:
+            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                # sudo: the token is a system field; the manager was checked
+                self.sudo().write(values)
+                self.env.flush_all()
+        except psycopg2.errors.UniqueViolation:
+            # a concurrent callback linked the same seller first
+            raise self._amazon_seller_taken_error(selling_partner_id) from None
+        self.activity_feedback(
+            [TODO], feedback=self.env._("The Amazon account was re-authorized.")
+        )
+        _logger.info("Amazon account %s linked", self.id)
+
+    def _amazon_prepare_link_values(self, participations):
+        """Participating marketplaces known in Odoo; selection defaults to all."""
+        ids = [p["marketplace_id"] for p in participations if p.get("participating")]
+        available = self.env["amazon.seller.marketplace"].search(
+            [("amazon_marketplace_id", "in", ids)]
+        )
+        selected = self.marketplace_ids & available or available
+        return {
+            "available_marketplace_ids": [Command.set(available.ids)],
+            "marketplace_ids": [Command.set(selected.ids)],
+        }
+
+    # ------------------------------------------------------------------
+    # Token health
+    # ------------------------------------------------------------------
+    def _amazon_handle_auth_error(self, error):
+        """React to an SP-API authorization error of this account.
+
+        A rejected refresh token (``InvalidGrant``: revoked or expired) puts
+        the account in 'needs re-authorization' and gives its responsible a
+        to-do. Never raises; returns True when the account needs the user.
+        """
+        self.ensure_one()
+        if not isinstance(error, InvalidGrant):
+            _logger.warning(
+                "Amazon account %s: SP-API request failed: %s",
+                self.id,
+                type(error).__name__,
+            )
+            return False
+        _logger.warning(
+            "Amazon account %s: refresh token rejected, needs re-authorization",
+            self.id,
+        )
+        if self.state != "reauth":
+            # sudo: the state is not for users to write; Amazon decided it
+            self.sudo().write({"state": "reauth"})
+            self._amazon_schedule_activity(
+                self.env._("Re-authorize the Amazon account"),
+                self.env._(
+                    "Amazon no longer accepts the authorization of this account (it "
+                    "was revoked or has expired). Open the account and click "
+                    "“Re-authorize”."
+                ),
+            )
+        return True
+
+    def _amazon_schedule_activity(self, summary, note):
+        """A to-do for the account's responsible (once per summary)."""
+        self.ensure_one()
+        todo = self.env.ref(TODO)
+        if self.activity_ids.filtered(
+            lambda a: a.activity_type_id == todo and a.summary == summary
+        ):
+            return
+        user = self.responsible_id or self.create_uid
+        # sudo: the cron and Amazon users put to-dos on the account they use
+        self.sudo().activity_schedule(TODO, user_id=user.id, summary=summary, note=note)
+
+    def _amazon_check_connection(self):
+        """Ask Amazon for the participations of each account; never raises.
+
+        Accounts whose authorization is gone are set to re-authorize; the
+        others go on. Returns the accounts that answered.
+        """
+        ok = self.browse()
+        for account in self.filtered(lambda a: a.state == "linked"):
+            try:
+                with account._amazon_client(max_retries=1) as client:
+                    client.get_marketplace_participations()
+            except SpApiError as error:
+                account._amazon_handle_auth_error(error)
+                continue
+            except (AmazonEndpointError, AmazonSecretError) as error:
+                account._amazon_record_import_error(error)
+                continue
+            ok |= account
+        return ok
+
+    # ------------------------------------------------------------------
+    # Import runs
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_import_orders(self):
+        """One slice of the scheduled import; Odoo calls it again while it
+        reports accounts remaining.
+
+        Progress is counted in accounts. The accounts waiting longest come
+        first; each gets its share of the time left, and an account stopped
+        inside its window goes to the back with its resume point, so one
+        busy account never starves the others.
+        """
+        accounts = self.search(
+            [("state", "=", "linked")], order="last_import_run asc nulls first, id"
+        )
+        commit_progress(self.env, remaining=len(accounts))
+        for index, account in enumerate(accounts):
+            share = self._amazon_time_left() / (len(accounts) - index)
+            result = account._amazon_run_import(budget=share)
+            unfinished = 1 if result == "partial" else 0
+            remaining = len(accounts) - index - 1 + unfinished
+            if commit_progress(self.env, 1, remaining=remaining) <= 0:
+                break  # Odoo calls again at once: the others' turn
+
+    @api.model
+    def _amazon_time_left(self):
+        """Seconds left to the running scheduled action (an hour outside)."""
+        end = self.env.context.get("cron_end_time")
+        if not end or not can_commit(self.env):
+            return 3600.0
+        return max(end - time.monotonic(), 1.0)
+
+    def action_import_orders(self):
+        """'Import now': import synchronously for a while, then leave the
+        rest to the scheduled action (the user never waits for a backfill)."""
+        results = []
+        for account in self:
+            account.check_access("write")
+            if account.state != "linked":
+                raise UserError(
+                    self.env._(
+                        "Link the account %(name)s with Amazon first.",
+                        name=account.name,
+                    )
+                )
+            result = account._amazon_run_import(budget=const.MANUAL_IMPORT_SECONDS)
+            if result == "busy":
+                raise UserError(
+                    self.env._(
+                        "Another import of %(account)s is running. Please try "
+                        "again in a few minutes.",
+                        account=account.name,
+                    )
+                )
+            results.append(result)
+        return self._amazon_import_notification("partial" not in results)
+
+    def _amazon_import_notification(self, finished):
+        error = self.filtered("last_import_error")[:1].last_import_error
+        if error:
+            message, kind = error, "warning"
+        elif not finished:
+            message, kind = (
+                self.env._(
+                    "Amazon has more changed orders than fit in one go: the rest "
+                    "is imported in the background within the next minutes."
+                ),
+                "info",
+            )
+            self.env.ref("amazon_seller_connector.ir_cron_import_orders")._trigger()
+        else:
+            message, kind = self.env._("The orders have been imported."), "success"
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Amazon order import"),
+                "message": message,
+                "type": kind,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def _amazon_import_orders(self, budget=3600.0):
+        """Import what changed at Amazon; True when the whole window was
+        imported (False: another run is busy, or Amazon failed)."""
+        return self._amazon_run_import(budget) == "done"
+
+    def _amazon_run_import(self, budget):
+        """Import the orders changed since the last synchronisation for at
+        most ``budget`` seconds: "done", "partial" (resumes from the saved
+        point), "error" (recorded on the account) or "busy" (another run).
+
+        Never raises for Amazon or data problems: they are recorded on the
+        account (and on the orders concerned) and the next run resumes from
+        the committed resume point.
+        """
+        self.ensure_one()
+        if not self._amazon_lock():
+            _logger.info("Amazon account %s: import already running", self.id)
+            return "busy"
+        try:
+            return self._amazon_import_window(time.monotonic() + budget)
+        except ImportBusy:
+            _logger.info("Amazon account %s: another run took over", self.id)
+            return "busy"
+
+    def _amazon_import_window(self, deadline):
+        after, before, token = self._amazon_resume_point()
+        try:
+            with self._amazon_client() as client:
+                pages = client.search_orders(
+                    self._amazon_import_marketplace_ids(),
+                    last_updated_after=after,
+                    before=before,
+                    pagination_token=token,
+                )
+                for page in pages:
+                    self.env["amazon.seller.order"]._amazon_process_payloads(
+                        self, page.orders
+                    )
+                    self._amazon_save_resume_point(after, page)
+                    self._amazon_commit()
+                    if page.next_token and time.monotonic() >= deadline:
+                        return "partial"  # resumes from the saved token
+                self._amazon_retry_errors(client)
+        except RequestError as error:
+            if token and error.status == 400:
+                self._amazon_restart_window()  # an expired pagination token
+                return "partial"
+            self._amazon_record_import_error(error)
+            return "error"
+        except AuthError as error:
+            self._amazon_record_import_error(error)
+            self._amazon_handle_auth_error(error)
+            return "error"
+        except (SpApiError, AmazonEndpointError, AmazonSecretError) as error:
+            self._amazon_record_import_error(error)
+            return "error"
+        self._amazon_sync_done()
+        return "done"
+
+    def _amazon_import_marketplace_ids(self):
+        marketplaces = self.marketplace_ids or self.available_marketplace_ids
+        return (marketplaces or self.home_marketplace_id).mapped(
+            "amazon_marketplace_id"
+        )
+
+    def _amazon_resume_point(self):
+        """``(last_updated_after, before, pagination_token)`` of this run."""
+        if self.import_next_token and self.import_window_start:
+            return (
+                self.import_window_start,
+                self.import_window_end,
+                self.import_next_token,
+            )
+        if self.last_sync:
+            start = self.last_sync - timedelta(minutes=const.SYNC_OVERLAP_MINUTES)
+        else:
+            since = self.import_orders_since or fields.Date.context_today(self)
+            start = datetime.combine(since, datetime.min.time())
+        return start, None, None
+
+    def _amazon_save_resume_point(self, after, page):
+        """After each page: where the next run goes on if this one stops."""
+        end = self.import_window_end
+        if page.last_updated_before:
+            end = parse_datetime(page.last_updated_before, "search")
+        self.write(
+            {
+                "import_window_start": after,
+                "import_window_end": end,
+                "import_next_token": page.next_token or False,
+            }
+        )
+
+    def _amazon_restart_window(self):
+        """Amazon refused the saved token (expired): the window starts over
+        (nothing is lost: the orders already imported are recognised)."""
+        _logger.info("Amazon account %s: pagination token refused", self.id)
+        self.write({"import_next_token": False, "import_window_end": False})
+        self._amazon_commit()
+
+    def _amazon_sync_done(self):
+        """Move the synchronisation point, once every page is committed."""
+        self.write(
+            {
+                "last_sync": self.import_window_end or self.last_sync,
+                "last_import_run": fields.Datetime.now(),
+                "last_import_error": False,
+                "import_window_start": False,
+                "import_window_end": False,
+                "import_next_token": False,
+            }
+        )
+        self._amazon_commit()
+
+    def _amazon_record_import_error(self, error):
+        _logger.warning(
+            "Amazon account %s: import stopped (%s)", self.id, type(error).__name__
+        )
+        message = self._amazon_error_message(error)
+        self.write(
+            {"last_import_run": fields.Datetime.now(), "last_import_error": message}
+        )
+        self.message_post(body=message)
+
+    def _amazon_error_message(self, error):
+        if isinstance(error, (AmazonEndpointError, AmazonSecretError)):
+            return error.args[0]
+        return self.env._(
+            "The order import stopped: %(reason)s. It resumes with the next run; "
+            "no order is lost.",
+            reason=str(error),
+        )
+
+    def _amazon_retry_errors(self, client):
+        """Fetch again the orders in error that are due (growing delays)."""
+        due = self.env["amazon.seller.order"].search(
+            [
+                ("account_id", "=", self.id),
+                ("state", "=", "error"),
+                ("next_retry_at", "<=", fields.Datetime.now()),
+            ],
+            order="next_retry_at, id",
+            limit=const.RETRY_BATCH,
+        )
+        if due:
+            due._amazon_fetch_again(client)
+            self._amazon_commit()
+
+    def _amazon_retry_orders(self, order_ids):
+        """Fetch these orders again from Amazon now (a person asked)."""
+        self.ensure_one()
+        self.check_access("write")
+        if not self._amazon_lock():
+            raise UserError(
+                self.env._(
+                    "An import of %(account)s is running. Please try again in a "
+                    "few minutes.",
+                    account=self.name,
+                )
+            )
+        bindings = self.env["amazon.seller.order"].search(
+            [("account_id", "=", self.id), ("amazon_order_id", "in", order_ids)]
+        )
+        try:
+            with self._amazon_client() as client:
+                bindings._amazon_fetch_again(client, raise_errors=True)
+        except (SpApiError, AmazonEndpointError, AmazonSecretError) as error:
+            raise UserError(self._amazon_error_message(error)) from error
+
+    # ------------------------------------------------------------------
+    # Transactions and locking
+    # ------------------------------------------------------------------
+    def _amazon_lock(self):
+        """Take the account's import lock for this transaction.
+
+        A transaction-level advisory lock: a failed run or a lost connection
+        can never leave it behind on a pooled connection, and a commit
+        releases it, so it is taken again after every commit (whoever gets
+        it in between goes on from the saved resume point).
+        """
+        self.env.cr.execute(
+            SQL(
+                "SELECT pg_try_advisory_xact_lock(%s, %s)",
+                const.IMPORT_LOCK_NAMESPACE,
+                self.id,
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _amazon_commit(self):
+        """Commit (per page), then take the lock again; raise ImportBusy when
+        another run got it in between."""
+        commit_progress(self.env)
+        if not self._amazon_lock():
+            raise ImportBusy
+
+    def _amazon_is_before_start(self, order):
+        """Orders created before "Import orders created since" stay in the
+        merchant's previous system, even when Amazon changes them later."""
+        return bool(self.import_orders_since) and (
+            order.created.date() < self.import_orders_since
+        )
+
+    # ------------------------------------------------------------------
+    # Duplicate-search settings
+    # ------------------------------------------------------------------
+    @api.model
+    def _amazon_preset_values(self, preset):
+        """Values (criteria commands and thresholds) of a preset."""
+        criteria, link, review = PRESETS[preset]
+        Criterion = self.env["amazon.match.criterion"]
+        lines = [
+            Command.create(Criterion._values_from_criterion(crit, 10 * (i + 1)))
+            for i, crit in enumerate(criteria)
+        ]
+        return {
+            "match_criterion_ids": [Command.clear(), *lines],
+            "match_link_threshold": link,
+            "match_review_threshold": review,
+        }
+
+    def _amazon_match_criteria(self):
+        """The account's criteria as ``matching.presets.Criterion`` objects."""
+        self.ensure_one()
+        if self.match_criterion_ids:
+            return [line._to_criterion() for line in self.match_criterion_ids]
+        return list(PRESETS["balanced"][0])
+
+    def action_open_match_reviews(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "amazon_seller_connector.amazon_partner_review_action"
+        )
+        action["domain"] = [("account_id", "=", self.id)]
+        return action

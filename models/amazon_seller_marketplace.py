@@ -1,5 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from urllib.parse import urlsplit
+
 from odoo import api, fields, models, tools
+
+from ..spapi.const import MARKETPLACES
+
+#: Amazon's own Seller Central hosts: the only consent pages ever used
+SELLER_CENTRAL_HOSTS = frozenset(m.seller_central for m in MARKETPLACES.values())
 
 REGIONS = [
     ("eu", "Europe"),
@@ -46,6 +53,15 @@ class AmazonSellerMarketplace(models.Model):
     def write(self, vals):
         self.env.registry.clear_cache()
         return super().write(vals)
+
+    def _amazon_seller_central_url(self, path=""):
+        """``https://<Seller Central host><path>``, or False when the record
+        names a host that is not one of Amazon's (never sent to users)."""
+        self.ensure_one()
+        parts = urlsplit((self.seller_central_url or "").strip())
+        if parts.scheme != "https" or parts.hostname not in SELLER_CENTRAL_HOSTS:
+            return False
+        return f"https://{parts.hostname}{path}"
 
     @api.model
     def _amazon_by_marketplace_id(self, amazon_marketplace_id):

@@ -1,24 +1,31 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The binding of one Amazon order: it owns the order's processing.
+
+Like ``payment.transaction`` in Odoo's payment modules, the record reads
+Amazon's data, decides by the status table (``const.STATUS_ACTIONS``), creates
+or updates the sale order and records the outcome in plain words. The
+account only hands over the pages of its import runs
+(:meth:`_amazon_process_payloads`).
+"""
+
 import json
 import logging
+from collections import Counter
 from datetime import timedelta
 
-from odoo import api, fields, models, modules
-from odoo.tools import SQL, split_every
+import psycopg2
+
+from odoo import api, fields, models
+from odoo.tools import SQL, mute_logger, split_every
+
+from .. import const
+from ..exceptions import AmazonImportError
+from ..matching.buyer import buyer_values
+from ..redact import buyer_data_guard, db_error_text, describe_db_error
+from ..spapi import AmazonOrder, SpApiError
+from ..utils import commit_progress
 
 _logger = logging.getLogger(__name__)
-
-ORDER_STATES = [
-    ("imported", "Imported"),
-    ("review", "Needs review"),
-    ("error", "Error"),
-    ("skipped", "Skipped"),
-    ("cancelled", "Cancelled"),
-]
-CHANNELS = [("fbm", "Merchant (FBM)"), ("fba", "Amazon (FBA)")]
-PAYLOAD_RETENTION_PARAM = "amazon_seller_connector.payload_retention_days"
-#: Amazon's Data Protection Policy: buyer data at most 30 days after delivery
-MAX_PAYLOAD_DAYS = 30
 
 
 class AmazonSellerOrder(models.Model):
@@ -49,13 +56,21 @@ class AmazonSellerOrder(models.Model):
         "amazon.seller.marketplace", string="Marketplace", readonly=True
     )
     state = fields.Selection(
-        ORDER_STATES, required=True, default="imported", readonly=True, tracking=True
+        const.ORDER_STATES,
+        required=True,
+        default="waiting",
+        readonly=True,
+        tracking=True,
     )
     reason = fields.Text(readonly=True, help="Why the order needs attention.")
     sale_order_id = fields.Many2one(
-        "sale.order", readonly=True, index="btree_not_null", copy=False
+        "sale.order",
+        readonly=True,
+        index="btree_not_null",
+        copy=False,
+        check_company=True,
     )
-    fulfillment_channel = fields.Selection(CHANNELS, readonly=True)
+    fulfillment_channel = fields.Selection(const.CHANNELS, readonly=True)
     amazon_status = fields.Char(string="Amazon Status", readonly=True)
     purchase_date = fields.Datetime(readonly=True)
     amazon_last_update = fields.Datetime(string="Last Change at Amazon", readonly=True)
@@ -69,6 +84,20 @@ class AmazonSellerOrder(models.Model):
     )
     unknown_sku = fields.Boolean(string="Unknown SKU", readonly=True)
     total_mismatch = fields.Boolean(readonly=True)
+    gift_message = fields.Text(
+        readonly=True,
+        help="The buyer's gift message (deleted after the retention period).",
+    )
+    retry_count = fields.Integer(
+        string="Attempts", readonly=True, copy=False, help="Failed attempts so far."
+    )
+    next_retry_at = fields.Datetime(
+        string="Next Attempt",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="When an order in error is fetched from Amazon again.",
+    )
     payload = fields.Text(
         string="Amazon Data",
         readonly=True,
@@ -91,15 +120,20 @@ class AmazonSellerOrder(models.Model):
         "UNIQUE(account_id, amazon_order_id)",
         "This Amazon order is already recorded for this account.",
     )
+    _sale_order_uniq = models.UniqueIndex(
+        "(sale_order_id) WHERE sale_order_id IS NOT NULL",
+        "This sale order already belongs to an Amazon order.",
+    )
 
     @api.depends("amazon_order_id", "marketplace_id", "account_id")
     def _compute_seller_central_url(self):
         for record in self:
             marketplace = record.marketplace_id or record.account_id.home_marketplace_id
             record.seller_central_url = (
-                f"{marketplace.seller_central_url}/orders-v3/order/"
-                f"{record.amazon_order_id}"
-                if marketplace.seller_central_url and record.amazon_order_id
+                marketplace._amazon_seller_central_url(
+                    f"/orders-v3/order/{record.amazon_order_id}"
+                )
+                if marketplace and record.amazon_order_id
                 else False
             )
 
@@ -119,11 +153,13 @@ class AmazonSellerOrder(models.Model):
         # sudo: Amazon users may not write the binding (state, sale order,
         # account); this action only closes the review of orders they can see
         to_close.sudo().write(
-            {"state": "imported", "unknown_sku": False, "total_mismatch": False}
+            {
+                "state": "imported",
+                "reason": False,
+                "unknown_sku": False,
+                "total_mismatch": False,
+            }
         )
-        # sudo: the note is the binding's reason shown on the sale order, which
-        # may belong to another salesperson
-        to_close.sudo().sale_order_id.write({"amazon_review_notes": False})
         return True
 
     def action_open_sale_order(self):
@@ -139,6 +175,406 @@ class AmazonSellerOrder(models.Model):
         self.ensure_one()
         return {"type": "ir.actions.act_url", "url": self.seller_central_url}
 
+    # ------------------------------------------------------------------
+    # Pages of an import run
+    # ------------------------------------------------------------------
+    @api.model
+    def _amazon_process_payloads(self, account, payloads):
+        """Process one page of raw Amazon orders of ``account``.
+
+        Returns a Counter of outcomes (imported, review, waiting, error, ...).
+        One bad order never stops the others: each runs in a savepoint and a
+        failure is recorded on its binding, to be fetched again later.
+        """
+        with buyer_data_guard():
+            entries = [self._amazon_parse(payload) for payload in payloads]
+            ids = [order_id for order_id, _order, _raw, _error in entries if order_id]
+            bindings = {
+                binding.amazon_order_id: binding
+                for binding in self.search(
+                    [("account_id", "=", account.id), ("amazon_order_id", "in", ids)]
+                )
+            }
+            products = self.env["product.product"]._amazon_find_by_sku(
+                account,
+                {
+                    line.sku
+                    for _i, order, _r, _e in entries
+                    if order
+                    for line in order.lines
+                },
+            )
+            outcomes = Counter()
+            for order_id, order, raw, error in entries:
+                outcome = self._amazon_process_entry(
+                    account, bindings, order_id, order, raw, error, products
+                )
+                outcomes[outcome] += 1
+            return outcomes
+
+    @api.model
+    def _amazon_parse(self, payload):
+        """``(order_id, AmazonOrder or None, payload, error or None)``."""
+        order_id = None
+        if isinstance(payload, dict) and payload.get("orderId"):
+            order_id = str(payload["orderId"])[:64]
+        try:
+            return order_id, AmazonOrder.from_api(payload), payload, None
+        except SpApiError as error:
+            return order_id, None, payload, error
+
+    @api.model
+    def _amazon_process_entry(
+        self, account, bindings, order_id, order, raw, error, products
+    ):
+        """One order of a page, protected by a savepoint; returns its outcome."""
+        if not order_id:
+            _logger.warning(
+                "Amazon account %s: an order without id was skipped", account.id
+            )
+            return "invalid"
+        binding = bindings.get(order_id, self.browse())
+        try:
+            with self.env.cr.savepoint():
+                if error:
+                    raise error
+                binding, outcome = self._amazon_bind(account, binding, order)
+                if binding:
+                    bindings[order_id] = binding  # the page sees it from now on
+                    outcome = binding._amazon_apply(order, raw, products)
+                return outcome
+        except Exception as exc:  # noqa: BLE001 - recorded on the order, never lost
+            _logger.warning(
+                "Amazon order %s not imported (%s)",
+                order_id,
+                self._amazon_log_text(exc),
+            )
+            bindings[order_id] = self._amazon_record_failure(
+                account, order_id, raw, exc
+            )
+            return "error"
+
+    @api.model
+    def _amazon_bind(self, account, binding, order):
+        """The binding to process ``order`` with (created when needed), or an
+        empty one with the reason why the order is left alone."""
+        if binding:
+            if not binding._amazon_is_changed(order):
+                return self.browse(), "unchanged"
+            return binding, None
+        if account._amazon_is_before_start(order):
+            return self.browse(), "ignored"
+        binding = self.create(
+            {"account_id": account.id, "amazon_order_id": order.order_id}
+        )
+        return binding, None
+
+    def _amazon_is_changed(self, order):
+        """An order is processed again when Amazon changed it, or when its
+        last attempt failed."""
+        return (
+            self.state == "error"
+            or not self.amazon_last_update
+            or order.last_updated > self.amazon_last_update
+        )
+
+    # ------------------------------------------------------------------
+    # One order: decide by the status table
+    # ------------------------------------------------------------------
+    def _amazon_apply(self, order, raw, products):
+        """Process ``order`` (parsed) on this binding; returns the outcome."""
+        self.ensure_one()
+        action = const.status_action(order.fulfilled_by, order.fulfillment_status)
+        values = self._amazon_order_values(order)
+        if action == const.CANCEL:
+            outcome = self._amazon_cancel(values)
+        elif self.sale_order_id:
+            outcome = self._amazon_update(order, values)
+        elif action == const.IMPORT:
+            outcome = self._amazon_import(order, values, products)
+        elif action == const.WAIT:
+            outcome = self._amazon_save(values, "waiting", False)
+        else:
+            outcome = self._amazon_save(
+                values,
+                "skipped",
+                self.env._(
+                    "Not imported: Amazon reports the status %(status)s.",
+                    status=order.fulfillment_status or "-",
+                ),
+            )
+        self._amazon_store_payload(raw)
+        return outcome
+
+    def _amazon_order_values(self, order):
+        marketplace = self.env["amazon.seller.marketplace"]._amazon_by_marketplace_id(
+            order.marketplace_id
+        )
+        return {
+            "marketplace_id": marketplace.id,
+            "fulfillment_channel": "fba" if order.is_fba else "fbm",
+            "amazon_status": order.fulfillment_status,
+            "purchase_date": order.purchase_date,
+            "amazon_last_update": order.last_updated,
+            "retry_count": 0,
+            "next_retry_at": False,
+        }
+
+    def _amazon_save(self, values, state, reason):
+        """Record the outcome on the binding; returns the state."""
+        self.write(dict(values, state=state, reason=reason))
+        return state
+
+    def _amazon_cancel(self, values):
+        sale_order = self.sale_order_id
+        if not sale_order or sale_order.state == "cancel":
+            reason = self.env._("Cancelled at Amazon before it was imported.")
+            return self._amazon_save(values, "cancelled", reason)
+        if any(sale_order.order_line.mapped("qty_delivered")):
+            reason = self.env._(
+                "Cancelled at Amazon after goods were delivered: check the "
+                "delivery and the invoice of %(order)s.",
+                order=sale_order.name,
+            )
+            self._amazon_schedule_review(reason)
+            return self._amazon_save(values, "review", reason)
+        sale_order._action_cancel()
+        sale_order.message_post(body=self.env._("Cancelled at Amazon."))
+        reason = self.env._(
+            "Cancelled at Amazon after import; the sale order is cancelled."
+        )
+        return self._amazon_save(values, "cancelled", reason)
+
+    def _amazon_update(self, order, values):
+        """An imported order changed at Amazon (e.g. shipped): keep the sale
+        order, flag it when the amount changed."""
+        total = order.total() if order.priced else None
+        if total is not None and self.currency_id.compare_amounts(
+            float(total), self.amazon_total
+        ):
+            reason = self.env._(
+                "Amazon changed the order total from %(old)s to %(new)s.",
+                old=self.amazon_total,
+                new=total,
+            )
+            self._amazon_schedule_review(reason)
+            values = dict(values, amazon_total=float(total))
+            return self._amazon_save(values, "review", reason)
+        self.write(values)
+        return "updated"
+
+    # ------------------------------------------------------------------
+    # A new sale order
+    # ------------------------------------------------------------------
+    def _amazon_import(self, order, values, products):
+        account = self.account_id.with_company(self.company_id)
+        buyer = buyer_values(order)
+        Partner = self.env["res.partner"].with_company(self.company_id)
+        customer, delivery, match, review = Partner._amazon_find_or_create_customer(
+            account, buyer
+        )
+        sale_order, notes = (
+            self.env["sale.order"]
+            .with_company(self.company_id)
+            ._amazon_create_from(self, order, customer, delivery, products)
+        )
+        if buyer.get("invalid_vat"):
+            notes.append(
+                self.env._(
+                    "The buyer's VAT id is not valid; it was not stored on the "
+                    "customer (Amazon's order data shows it for 30 days)."
+                )
+            )
+        if match.decision == "review":
+            notes.append(self.env._("Possible duplicate customer."))
+        unknown_sku = any(sale_order.order_line.mapped("amazon_unknown_sku"))
+        if not unknown_sku:  # an unknown article waits for review as a quotation
+            sale_order.action_confirm()
+            sale_order.date_order = order.purchase_date
+            if order.is_fba:
+                sale_order._amazon_deliver_fba()
+        Partner._amazon_note_match(sale_order, match, review)
+        total_notes = sale_order._amazon_check_total(order)
+        notes += total_notes
+        state = "review" if notes else "imported"
+        reason = "\n".join(notes) or False
+        self.write(
+            dict(
+                values,
+                state=state,
+                reason=reason,
+                sale_order_id=sale_order.id,
+                imported_on=fields.Datetime.now(),
+                currency_id=sale_order.currency_id.id,
+                amazon_total=float(order.total()),
+                unknown_sku=unknown_sku,
+                total_mismatch=bool(total_notes),
+                gift_message=order.gift_message or False,
+            )
+        )
+        if notes:
+            self._amazon_schedule_review(reason)
+        return state
+
+    def _amazon_schedule_review(self, reason):
+        self.sale_order_id.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=self.env._("Check Amazon order"),
+            note=reason,
+            user_id=(self.account_id.responsible_id or self.env.user).id,
+        )
+
+    # ------------------------------------------------------------------
+    # Errors and retries
+    # ------------------------------------------------------------------
+    @api.model
+    def _amazon_record_failure(self, account, order_id, raw, error):
+        """Record ``error`` on the binding of ``order_id`` (created when
+        needed) and schedule the next attempt. Never raises: when even the
+        ORM fails (a concurrent run holds the row), one plain statement
+        records the error."""
+        reason = self._amazon_reason_for(error)
+        try:
+            with self.env.cr.savepoint():
+                binding = self.search(
+                    [
+                        ("account_id", "=", account.id),
+                        ("amazon_order_id", "=", order_id),
+                    ]
+                )
+                if not binding:
+                    binding = self.create(
+                        {"account_id": account.id, "amazon_order_id": order_id}
+                    )
+                binding._amazon_schedule_retry(reason)
+                binding._amazon_store_payload(raw)
+                return binding
+        except Exception as exc:  # noqa: BLE001 - the order must stay visible
+            _logger.warning(
+                "Amazon order %s: error not recorded (%s)",
+                order_id,
+                self._amazon_log_text(exc),
+            )
+        return self.browse()
+
+    def _amazon_schedule_retry(self, reason):
+        """Error state with a growing delay before the next attempt; after
+        the last one a person is asked."""
+        self.ensure_one()
+        attempt = self.retry_count + 1
+        delays = const.RETRY_DELAYS
+        next_at = (
+            fields.Datetime.now() + timedelta(minutes=delays[attempt - 1])
+            if attempt <= len(delays)
+            else False
+        )
+        self.write(
+            {
+                "state": "error",
+                "reason": reason,
+                "retry_count": attempt,
+                "next_retry_at": next_at,
+            }
+        )
+        if not next_at:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Amazon order could not be imported"),
+                note=reason,
+                user_id=(self.account_id.responsible_id or self.env.user).id,
+            )
+
+    def _amazon_fetch_again(self, client, raise_errors=False):
+        """Fetch these orders from Amazon and process them again."""
+        account = self.account_id
+        account.ensure_one()
+        payloads = []
+        for binding in self:
+            try:
+                payloads.append(client.get_order(binding.amazon_order_id))
+            except SpApiError as error:
+                if raise_errors:
+                    raise
+                binding._amazon_schedule_retry(account._amazon_error_message(error))
+        if not payloads:
+            return Counter()
+        self.write({"amazon_last_update": False})  # processed whatever Amazon says
+        return self._amazon_process_payloads(account, payloads)
+
+    @api.model
+    def _amazon_log_text(self, error):
+        """What the log may say of an error: its kind, never its message
+        (Odoo's and PostgreSQL's messages may repeat buyer data)."""
+        if isinstance(error, psycopg2.Error):
+            return db_error_text(error)
+        if isinstance(error, (SpApiError, AmazonImportError)):
+            return f"{type(error).__name__}: {error}"
+        return type(error).__name__
+
+    @api.model
+    def _amazon_reason_for(self, error):
+        """The reason shown on the order: our own sentence, never the row."""
+        _ = self.env._
+        if isinstance(error, SpApiError):
+            return _(
+                "Amazon sent data that cannot be read: %(error)s", error=str(error)
+            )
+        if isinstance(error, AmazonImportError):
+            return _(
+                "The sale order could not be created: %(error)s", error=error.args[0]
+            )
+        if isinstance(error, psycopg2.Error):
+            return _(
+                "The sale order could not be created: %(rule)s",
+                rule=self._amazon_db_rule_text(error),
+            )
+        return _(
+            "The sale order could not be created: Odoo refused the data "
+            "(%(kind)s). Please check the article, the customer and the taxes "
+            "of this order, then retry.",
+            kind=type(error).__name__,
+        )
+
+    @api.model
+    def _amazon_db_rule_text(self, error):
+        """The meaning of the database rule a statement broke, in words."""
+        _ = self.env._
+        _kind, table, column, constraint = describe_db_error(error)
+        model = next(
+            (m for m in self.env.registry.values() if table and m._table == table),
+            None,
+        )
+        description = model._description if model is not None else (table or "?")
+        if constraint and model is not None and constraint in model._table_objects:
+            # the constraint's own (translated) message, never the row
+            message = (
+                self.env["ir.model.constraint"]
+                .sudo()
+                .search_fetch(
+                    [("name", "=", constraint), ("model.model", "=", model._name)],
+                    ["message"],
+                    limit=1,
+                )
+                .message
+            ) or model._table_objects[constraint].get_error_message(model)
+            if message:
+                return message
+        if isinstance(error, psycopg2.errors.NotNullViolation):
+            field = model._fields.get(column) if model is not None else None
+            return _(
+                "the required field %(field)s of %(model)s is empty.",
+                field=field.string if field else column,
+                model=description,
+            )
+        return _(
+            "a rule of the database (%(constraint)s on %(model)s) was violated.",
+            constraint=constraint or type(error).__name__,
+            model=description,
+        )
+
+    # ------------------------------------------------------------------
+    # Amazon's raw data and data protection
+    # ------------------------------------------------------------------
     def _amazon_store_payload(self, raw):
         """Keep Amazon's raw order for the retention period.
 
@@ -152,35 +588,45 @@ class AmazonSellerOrder(models.Model):
             SQL(
                 "UPDATE amazon_seller_order SET payload = %s, payload_date = %s "
                 "WHERE id = %s",
-                json.dumps(raw, ensure_ascii=False),
+                json.dumps(raw, ensure_ascii=False, default=str),
                 fields.Datetime.now(),
                 self.id,
             )
         )
         self.invalidate_recordset(["payload", "payload_date"])
 
-    # ------------------------------------------------------------------
-    # Data protection
-    # ------------------------------------------------------------------
     @api.model
     def _amazon_payload_retention_days(self):
         """Days the raw order data is kept: the system parameter, between 1
         and Amazon's maximum of 30 (a wrong value falls back to 30)."""
+        maximum = const.MAX_RETENTION_DAYS
         raw = (
             self.env["ir.config_parameter"]
             .sudo()
-            .get_param(PAYLOAD_RETENTION_PARAM, MAX_PAYLOAD_DAYS)
+            .get_param(const.PAYLOAD_RETENTION_PARAM, maximum)
         )
         try:
             days = int(str(raw).strip())
         except ValueError:
             _logger.warning(
                 "%s is not a whole number of days; using %s",
-                PAYLOAD_RETENTION_PARAM,
-                MAX_PAYLOAD_DAYS,
+                const.PAYLOAD_RETENTION_PARAM,
+                maximum,
             )
-            return MAX_PAYLOAD_DAYS
-        return min(max(days, 1), MAX_PAYLOAD_DAYS)
+            return maximum
+        return min(max(days, 1), maximum)
+
+    @api.model
+    def _cron_purge_payloads(self):
+        """Delete Amazon's raw order data after the retention period."""
+        limit = fields.Datetime.now() - timedelta(
+            days=self._amazon_payload_retention_days()
+        )
+        old = self.sudo().search(
+            [("payload_date", "<", limit), ("payload_date", "!=", False)]
+        )
+        old.write({"payload": False, "payload_date": False})
+        return len(old)
 
     @api.model
     def _cron_anonymise_buyer_data(self):
@@ -195,22 +641,40 @@ class AmazonSellerOrder(models.Model):
         """
         done = 0
         for company in self.env["res.company"].sudo().search([]):
-            days = company._amazon_retention_days()
-            cutoff = fields.Datetime.now() - timedelta(days=days)
-            due = (
-                self.sudo()
-                .with_company(company)
-                ._amazon_due_for_anonymisation(company, cutoff)
+            cutoff = fields.Datetime.now() - timedelta(
+                days=company._amazon_retention_days()
             )
-            for batch in split_every(200, due.ids, self.browse):
-                batch._amazon_anonymise()
-                done += len(batch)
-                if not modules.module.current_test:  # tests run in one transaction
-                    self.env["ir.cron"]._commit_progress(len(batch))
-            self.env["amazon.partner.review"].sudo()._amazon_purge_closed(
-                company, cutoff
-            )
+            # the anonymised names in the company's language
+            me = self.sudo().with_context(lang=company.partner_id.lang or "en_US")
+            with buyer_data_guard():
+                due = me._amazon_due_for_anonymisation(company, cutoff)
+                for batch in split_every(200, due.ids, me.browse):
+                    done += batch._amazon_anonymise_locked()
+                    commit_progress(self.env, len(batch))
+                self.env["amazon.partner.review"].sudo()._amazon_purge_closed(
+                    company, cutoff
+                )
         return done
+
+    def _amazon_anonymise_locked(self):
+        """Anonymise these orders once their partners are locked; a batch
+        whose partners an import is using waits for the next run."""
+        sale_orders = self.sale_order_id
+        partners = sale_orders.partner_shipping_id | sale_orders.partner_id
+        try:
+            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM res_partner WHERE id = ANY(%s) "
+                        "FOR NO KEY UPDATE NOWAIT",
+                        partners.ids,
+                    )
+                )
+                self._amazon_anonymise()
+        except (psycopg2.errors.LockNotAvailable, psycopg2.errors.SerializationFailure):
+            _logger.info("Amazon retention: %s orders wait for the next run", len(self))
+            return 0
+        return len(self)
 
     @api.model
     def _amazon_due_for_anonymisation(self, company, cutoff):
@@ -227,10 +691,13 @@ class AmazonSellerOrder(models.Model):
                    AND b.buyer_data_anonymised_on IS NULL
                    AND CASE
                        WHEN so.state = 'cancel' THEN so.write_date
+                       WHEN so.state != 'sale' THEN NULL  -- a quotation waits
                        WHEN so.delivery_status = 'full' THEN (
                             SELECT max(p.date_done) FROM stock_picking p
                              WHERE p.sale_id = so.id AND p.state = 'done')
                        WHEN so.delivery_status IS NULL THEN b.imported_on
+                       -- shipped at Amazon, the delivery not validated in Odoo
+                       WHEN b.amazon_status = 'SHIPPED' THEN b.amazon_last_update
                        END < %(cutoff)s
                  ORDER BY b.id
                 """,
@@ -242,22 +709,10 @@ class AmazonSellerOrder(models.Model):
 
     def _amazon_anonymise(self):
         """Anonymise the delivery-only data of these orders (see the cron)."""
-        now = fields.Datetime.now()
+        self.with_context(tracking_disable=True).write(
+            {"gift_message": False, "buyer_data_anonymised_on": fields.Datetime.now()}
+        )
         sale_orders = self.sale_order_id
-        sale_orders.write({"amazon_gift_message": False})
-        self.write({"buyer_data_anonymised_on": now})
-        partners = (sale_orders.partner_shipping_id | sale_orders.partner_id).filtered(
-            "amazon_created"
-        )
-        partners._amazon_anonymise_if_unused()
-
-    @api.model
-    def _cron_purge_payloads(self):
-        """Delete Amazon's raw order data after the retention period."""
-        days = self._amazon_payload_retention_days()
-        limit = fields.Datetime.now() - timedelta(days=days)
-        old = self.sudo().search(
-            [("payload_date", "<", limit), ("payload_date", "!=", False)]
-        )
-        old.write({"payload": False, "payload_date": False})
-        return len(old)
+        (
+            sale_orders.partner_shipping_id | sale_orders.partner_id
+        )._amazon_anonymise_if_unused()

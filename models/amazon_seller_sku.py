@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class AmazonSellerSku(models.Model):
@@ -27,3 +27,14 @@ class AmazonSellerSku(models.Model):
     _account_sku_uniq = models.Constraint(
         "UNIQUE(account_id, sku)", "This SKU is already assigned for this account."
     )
+
+    @api.model
+    def _amazon_assign(self, account, sku, product):
+        """Assign ``sku`` of ``account`` to ``product`` (from now on)."""
+        mapping = self.search([("account_id", "=", account.id), ("sku", "=", sku)])
+        if mapping:
+            mapping.product_id = product
+        else:
+            self.create(
+                {"account_id": account.id, "sku": sku, "product_id": product.id}
+            )

@@ -44,9 +44,27 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.amazon_retention_days", readonly=False
     )
 
+    amazon_secrets_locked = fields.Boolean(
+        string="Amazon Secrets Unreadable",
+        compute="_compute_amazon_secrets_encrypted",
+        groups="base.group_system",
+        help="Secrets are stored encrypted but the server has no key for them.",
+    )
+
     @api.depends("company_id")
     def _compute_amazon_secrets_encrypted(self):
-        self.amazon_secrets_encrypted = vault.is_configured()
+        configured = vault.is_configured()
+        locked = False
+        if not configured:
+            secret = self.env["ir.config_parameter"].sudo().get_param(SECRET_PARAM)
+            locked = bool(secret and secret.startswith(vault.PREFIX)) or bool(
+                self.env["amazon.seller.account"]
+                .sudo()
+                .with_context(active_test=False)
+                .search_count([("refresh_token", "=like", vault.PREFIX + "%")], limit=1)
+            )
+        self.amazon_secrets_encrypted = configured
+        self.amazon_secrets_locked = locked
 
     def set_values(self):
         super().set_values()

@@ -1,39 +1,30 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Match keys of partners for the duplicate search of Amazon buyers.
+"""Customers of Amazon orders: match keys, duplicate search, creation and the
+anonymisation of their delivery data.
 
-The keys are stored, indexed columns computed by ``matching.normalize``.
-Their columns are created before the ORM sees the fields, so installing the
-addon does not recompute them record by record: ``hooks.post_init_hook``
-fills them in batches (:meth:`_amazon_fill_match_keys`).
+The match keys are stored, indexed columns computed by ``matching``. Their
+columns are created before the ORM sees the fields, so installing the addon
+does not recompute them record by record: ``hooks.post_init_hook`` fills
+them in batches (:meth:`_amazon_fill_match_keys`).
+
+The duplicate search (:meth:`_amazon_match`): stage 1 finds candidates with
+indexed lookups close to the buyer (identifiers, same zip and street, same
+zip and similar name); stage 2, only while nothing fits, the same street in
+the same city and the same name anywhere. Every lookup goes through
+``_search()``, so record rules and the company filter apply before its
+LIMIT. ``matching.decision`` takes the whole decision.
 """
 
-from psycopg2.extras import execute_values
+from functools import lru_cache
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
+from odoo.fields import Domain
 from odoo.tools import SQL, sql
 
+from ..matching.decision import MatchDecision, match_in_stages, same_address
 from ..matching.normalize import keys_for
+from ..matching.partner_keys import KEY_COLUMNS, match_keys, match_values, stored_keys
 
-#: partner column -> key of ``keys_for``
-MATCH_KEY_COLUMNS = {
-    "amazon_match_name": "name_key",
-    "amazon_match_company": "company_key",
-    "amazon_match_street": "street_key",
-    "amazon_match_house_number": "house_number",
-    "amazon_match_zip": "zip_key",
-    "amazon_match_city": "city_key",
-    "amazon_match_country": "country",
-    "amazon_match_phone": "phone_key",
-    "amazon_match_email": "email_key",
-    "amazon_match_amazon_email": "amazon_email_key",
-    "amazon_match_vat": "vat_key",
-    "amazon_match_postnummer": "postnummer",
-}
-#: keys_for keys stored together in ``amazon_match_parts`` (PARTS_SEPARATOR)
-PARTS_KEYS = ("given_key", "surname_key", "legal_form", "packstation")
-PARTS_SEPARATOR = "\x1f"
-#: every column holding a match key (created before the ORM sees them)
-KEY_COLUMNS = (*MATCH_KEY_COLUMNS, "amazon_match_parts")
 #: Raw columns (SQL expressions over ``p``, parent ``pp``, country ``c``).
 RAW_SELECT = SQL(
     """p.id, p.name, p.is_company, pp.name AS parent_name,
@@ -46,52 +37,38 @@ RAW_FROM = SQL(
        LEFT JOIN res_country c ON c.id = p.country_id"""
 )
 BATCH = 5000
-
-
-def match_values(row):
-    """``keys_for`` input from a partner row (dict of RAW_SELECT columns)."""
-    if row["is_company"]:
-        name, company = False, row["name"]
-    else:
-        name = row["name"]
-        company = row["parent_name"] if row["parent_is_company"] else False
-    values = {
-        key: row[key]
-        for key in ("street", "street2", "zip", "city", "country_code", "email")
-    }
-    values.update(
-        name=name,
-        company_name=company,
-        phone=row["phone"],
-        vat=row["vat"],
-        amazon_buyer_email=row["amazon_buyer_email"],
+#: stored column -> key of ``keys_for``: one identifier lookup each
+IDENTIFIER_COLUMNS = (
+    ("amazon_match_amazon_email", "amazon_email_key"),
+    ("amazon_match_email", "email_key"),
+    ("amazon_match_phone", "phone_key"),
+    ("amazon_match_vat", "vat_key"),
+    ("amazon_match_postnummer", "postnummer"),
+    ("amazon_match_company", "company_key"),
+)
+BRANCH_LIMIT = 50
+NEAR_SIMILARITY = 0.3
+NEAR_LIMIT = 20  # most similar names in the zip
+WIDE_LIMIT = 20
+COMMON_NAME = 30
+MARGIN = 2.0
+#: candidate columns: ids and the stored match keys
+KEYS_SELECT = SQL(
+    ", ".join(
+        ["p.id", "COALESCE(p.commercial_partner_id, p.id) AS commercial_id"]
+        + [f"p.{column}" for column in KEY_COLUMNS]
     )
-    return values
+)
 
 
-def match_keys(row):
-    """Column values (None when empty) of the match keys of a partner row."""
-    keys = keys_for(match_values(row))
-    found = {column: keys[key] or None for column, key in MATCH_KEY_COLUMNS.items()}
-    found["amazon_match_name"] = keys["name_key"] or keys["company_key"] or None
-    found["amazon_match_parts"] = PARTS_SEPARATOR.join(keys[key] for key in PARTS_KEYS)
-    return found
+@lru_cache(maxsize=50000)
+def row_keys(row_items):
+    """Match keys of a raw candidate row whose keys are not stored yet."""
+    return keys_for(match_values(dict(row_items)))
 
 
-def stored_keys(row):
-    """The ``keys_for`` dict of a partner from its stored key columns (a dict
-    with the columns of KEY_COLUMNS), without normalising it again; None when
-    the keys were not computed yet (``amazon_match_parts`` empty)."""
-    if row["amazon_match_parts"] is None:
-        return None
-    parts = row["amazon_match_parts"].split(PARTS_SEPARATOR)
-    keys = dict(zip(PARTS_KEYS, parts, strict=True))
-    for column, key in MATCH_KEY_COLUMNS.items():
-        keys[key] = row[column] or ""
-    keys["name_key"] = " ".join(
-        part for part in (keys["given_key"], keys["surname_key"]) if part
-    )
-    return keys
+def col(column):
+    return SQL.identifier("res_partner", column)
 
 
 class ResPartner(models.Model):
@@ -114,9 +91,10 @@ class ResPartner(models.Model):
         "relay e-mail) is anonymised after the retention period.",
     )
     amazon_anonymised = fields.Boolean(
-        string="Delivery Data Anonymised",
-        copy=False,
-        readonly=True,
+        string="Delivery Data Anonymised", copy=False, readonly=True
+    )
+    amazon_last_order_on = fields.Datetime(
+        string="Last Amazon Order", copy=False, readonly=True
     )
     amazon_possible_duplicate = fields.Boolean(
         string="Possible Duplicate",
@@ -168,6 +146,12 @@ class ResPartner(models.Model):
     _amazon_match_street_city_idx = models.Index(
         "(amazon_match_street, amazon_match_city) WHERE amazon_match_street IS NOT NULL"
     )
+    # similar names in a zip (pg_trgm, when the database has it)
+    _amazon_match_name_trgm_idx = models.Index(
+        lambda registry: "USING gin (amazon_match_name gin_trgm_ops)"
+        if registry.has_trigram
+        else ""
+    )
 
     @api.depends(
         "name",
@@ -208,53 +192,8 @@ class ResPartner(models.Model):
             "email": self.email,
             "phone": self.phone,
             "vat": self.vat,
-            "amazon_buyer_email": self.amazon_buyer_email,
+            "amazon_buyer_email": self.sudo().amazon_buyer_email,
         }
-
-    def _amazon_anonymise_if_unused(self):
-        """Anonymise the delivery data of these Amazon-created partners once
-        no order of theirs is still within its retention period.
-
-        A separate delivery contact loses name, street, zip, city, phone and
-        e-mails (its country stays as OSS evidence) and is archived; a
-        customer keeps what invoices need (name, address, VAT id) and loses
-        the recipient's phone and the Amazon relay e-mail.
-        """
-        Binding = self.env["amazon.seller.order"].sudo()
-        for partner in self:
-            orders = (
-                self.env["sale.order"]
-                .sudo()
-                .search(
-                    [
-                        "|",
-                        ("partner_id", "=", partner.id),
-                        ("partner_shipping_id", "=", partner.id),
-                        ("amazon_order_id", "!=", False),
-                    ]
-                )
-            )
-            pending = Binding.search_count(
-                [
-                    ("sale_order_id", "in", orders.ids),
-                    ("buyer_data_anonymised_on", "=", False),
-                ],
-                limit=1,
-            )
-            if pending:
-                continue
-            values = {"phone": False, "amazon_buyer_email": False}
-            if partner.type == "delivery" and partner.parent_id:
-                values.update(
-                    name=self.env._("Anonymised delivery address"),
-                    street=False,
-                    street2=False,
-                    zip=False,
-                    city=False,
-                    email=False,
-                    active=False,
-                )
-            partner.write(dict(values, amazon_anonymised=True))
 
     def _amazon_match_keys(self):
         """All ``keys_for`` keys of this partner (incl. given name, surname)."""
@@ -267,18 +206,6 @@ class ResPartner(models.Model):
             if not sql.column_exists(self.env.cr, self._table, column):
                 sql.create_column(self.env.cr, self._table, column, "varchar")
         return super()._auto_init()
-
-    def init(self):
-        """GIN trigram index on the name key (pg_trgm, created if missing)."""
-        super().init()
-        self.env.cr.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        sql.create_index(
-            self.env.cr,
-            "res_partner_amazon_match_name_trgm_idx",
-            self._table,
-            ["amazon_match_name gin_trgm_ops"],
-            method="gin",
-        )
 
     @api.model
     def _amazon_fill_match_keys(self, only_missing=True):
@@ -319,11 +246,454 @@ class ResPartner(models.Model):
             keys = match_keys(row)
             values.append((row["id"], *(keys[column] for column in columns)))
         assignments = ", ".join(f"{column} = v.{column}" for column in columns)
-        execute_values(
-            self.env.cr._obj,
+        self.env.cr.execute_values(
             f"UPDATE res_partner p SET {assignments} "  # noqa: S608
             f"FROM (VALUES %s) AS v(id, {', '.join(columns)}) WHERE p.id = v.id",
             values,
             template="(%s" + ", %s::varchar" * len(columns) + ")",
             page_size=1000,
         )
+
+    # ------------------------------------------------------------------
+    # Duplicate search
+    # ------------------------------------------------------------------
+    @api.model
+    def _amazon_match(self, account, values):
+        """The :class:`matching.decision.MatchDecision` for a buyer.
+
+        ``values``: dict with any of name, company_name, street, street2,
+        street3, zip, city, country_code, email, phone, vat,
+        amazon_buyer_email.
+        """
+        incoming = keys_for(values)
+        if not account.duplicate_search:
+            return self._amazon_match_buyer_email(account, incoming)
+
+        def near(_found):
+            return self._amazon_candidates(
+                account, self._amazon_near_query(account, incoming)
+            )
+
+        def wide(found):
+            return self._amazon_candidates(
+                account, self._amazon_wide_query(account, incoming, found)
+            )
+
+        stages = [near, wide] if account.match_nationwide_search else [near]
+        return match_in_stages(
+            incoming,
+            stages,
+            account._amazon_match_criteria(),
+            account.match_link_threshold,
+            account.match_review_threshold,
+            known_pairs=lambda ids: self.env["amazon.partner.pair"]._pairs_among(
+                ids, account.company_id
+            ),
+            margin=MARGIN,
+        )
+
+    @api.model
+    def _amazon_match_buyer_email(self, account, incoming):
+        """Duplicate search off: only the same Amazon buyer e-mail links."""
+        email = incoming["amazon_email_key"]
+        if not email:
+            return MatchDecision("new")
+        self.flush_model()
+        query = self._amazon_branch(
+            account,
+            SQL("%s = %s", col("amazon_match_amazon_email"), email),
+            1,
+            order=SQL("%s IS NULL DESC, %s", col("parent_id"), col("id")),
+            select=SQL("COALESCE(%s, %s)", col("commercial_partner_id"), col("id")),
+        )
+        self.env.cr.execute(query)
+        row = self.env.cr.fetchone()
+        if not row:
+            return MatchDecision("new")
+        return MatchDecision(
+            "link",
+            partner_id=row[0],
+            score=100.0,
+            reason="identifies",
+            reason_args={"criterion": "amazon_email"},
+        )
+
+    @api.model
+    def _amazon_branch(self, account, where, limit, order=None, select=None):
+        """``SELECT id`` of the partners the user may read in the account's
+        company (record rules and company filter applied before the LIMIT,
+        so other companies' partners never crowd out real matches)."""
+        query = self._search(
+            Domain(self._check_company_domain(account.company_id)), active_test=False
+        )
+        query.add_where(where)
+        if order is not None:
+            query.order = order
+        query.limit = limit
+        return SQL("(%s)", query.select(select or col("id")))
+
+    @api.model
+    def _amazon_near_query(self, account, keys):
+        """Stage 1: a UNION of indexed lookups close to the buyer."""
+        # one branch per identifier: a common one (e.g. a company name) must
+        # not crowd out a rare one under a shared LIMIT
+        branches = [
+            self._amazon_branch(
+                account, SQL("%s = %s", col(column), keys[key]), BRANCH_LIMIT
+            )
+            for column, key in IDENTIFIER_COLUMNS
+            if keys[key]
+        ]
+        zip_key = keys["zip_key"]
+        if zip_key and keys["street_key"]:
+            branches.append(
+                self._amazon_branch(
+                    account,
+                    SQL(
+                        "%s = %s AND %s = %s",
+                        col("amazon_match_zip"),
+                        zip_key,
+                        col("amazon_match_street"),
+                        keys["street_key"],
+                    ),
+                    BRANCH_LIMIT,
+                )
+            )
+        for name in {keys["name_key"], keys["company_key"]} - {""}:
+            if zip_key:
+                similar = SQL("similarity(%s, %s)", col("amazon_match_name"), name)
+                branches.append(
+                    self._amazon_branch(
+                        account,
+                        SQL(
+                            "%s = %s AND %s >= %s",
+                            col("amazon_match_zip"),
+                            zip_key,
+                            similar,
+                            NEAR_SIMILARITY,
+                        ),
+                        NEAR_LIMIT,
+                        order=SQL("%s DESC", similar),
+                    )
+                )
+        return SQL(" UNION ").join(branches) if branches else None
+
+    @api.model
+    def _amazon_wide_query(self, account, keys, exclude_ids):
+        """Stage 2: the same street in the same city (zip typo) and the same
+        name anywhere unless COMMON_NAME partners carry it (too common to
+        tell anything without the address)."""
+        exclude = SQL("%s != ALL(%s::int[])", col("id"), list(exclude_ids))
+        branches = []
+        if keys["street_key"] and keys["city_key"]:
+            branches.append(
+                self._amazon_branch(
+                    account,
+                    SQL(
+                        "%s = %s AND %s = %s AND %s",
+                        col("amazon_match_street"),
+                        keys["street_key"],
+                        col("amazon_match_city"),
+                        keys["city_key"],
+                        exclude,
+                    ),
+                    BRANCH_LIMIT,
+                )
+            )
+        names = sorted({keys["name_key"], keys["company_key"]} - {""})
+        branches += [
+            self._amazon_branch(
+                account,
+                SQL(
+                    "%s = %s AND %s AND (SELECT count(*) FROM (SELECT 1 FROM "
+                    "res_partner same WHERE same.amazon_match_name = %s "
+                    "AND (same.company_id IS NULL OR same.company_id = %s) "
+                    "LIMIT %s) AS same) < %s",
+                    col("amazon_match_name"),
+                    name,
+                    exclude,
+                    name,
+                    account.company_id.id,
+                    COMMON_NAME,
+                    COMMON_NAME,
+                ),
+                WIDE_LIMIT,
+                order=col("id"),
+            )
+            for name in names
+        ]
+        return SQL(" UNION ").join(branches) if branches else None
+
+    @api.model
+    def _amazon_candidates(self, account, id_query):
+        """``[(partner id, commercial id, keys)]`` of the partners found by
+        ``id_query``, read with their stored match keys."""
+        if id_query is None:
+            return []
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                "SELECT %s FROM res_partner p WHERE p.id IN (%s)", KEYS_SELECT, id_query
+            )
+        )
+        rows = self.env.cr.dictfetchall()
+        missing = [row for row in rows if row["amazon_match_parts"] is None]
+        raw = {}
+        if missing:  # keys not stored yet (e.g. before the post-init hook)
+            self.env.cr.execute(
+                SQL(
+                    "SELECT %s FROM %s WHERE p.id = ANY(%s)",
+                    RAW_SELECT,
+                    RAW_FROM,
+                    [row["id"] for row in missing],
+                )
+            )
+            raw = {row["id"]: row for row in self.env.cr.dictfetchall()}
+        return [
+            (
+                row["id"],
+                row["commercial_id"],
+                stored_keys(row) or row_keys(tuple(raw[row["id"]].items())),
+            )
+            for row in rows
+        ]
+
+    @api.model
+    def _amazon_match_reason(self, decision):
+        """The decision's reason in words."""
+        _ = self.env._
+        args = decision.reason_args
+        criterion = self._amazon_criterion_label(args.get("criterion"))
+        sentences = {
+            "identifies": _(
+                "%(criterion)s identifies the customer", criterion=criterion
+            ),
+            "name_address": _("name and address agree"),
+            "tie": _(
+                "%(count)s existing customers fit equally well",
+                count=args.get("count", 2),
+            ),
+            "below_link_threshold": _(
+                "similar customer, score below the threshold for automatic links"
+            ),
+            "identifier_name_differs": _(
+                "%(criterion)s agrees, but the name differs", criterion=criterion
+            ),
+            "same_address_name_differs": _("same address, but the name differs"),
+            "same_name_other_house_number": _(
+                "same name at another house number of the same street"
+            ),
+            "same_name_street_differs": _(
+                "same name and house number, but the street is spelt differently"
+            ),
+            "same_house_other_suffix": _(
+                "same street and house number with another suffix"
+            ),
+            "similar_name_only": _(
+                "similar name, but neither the address nor an identifier agrees"
+            ),
+        }
+        return sentences.get(decision.reason, "")
+
+    @api.model
+    def _amazon_criterion_label(self, field_name):
+        if not field_name:
+            return ""
+        field = self.env["amazon.match.criterion"]._fields["field"]
+        return dict(field._description_selection(self.env)).get(field_name, field_name)
+
+    # ------------------------------------------------------------------
+    # Customer and delivery address of an Amazon order
+    # ------------------------------------------------------------------
+    @api.model
+    def _amazon_find_or_create_customer(self, account, values):
+        """``(customer, delivery address, decision, review)`` of a buyer.
+
+        Orders never wait: an uncertain buyer ('review') gets a new customer
+        marked as possible duplicate plus a review record.
+        """
+        decision = self._amazon_match(account, values)
+        review = self.env["amazon.partner.review"]
+        if decision.decision == "link":
+            customer = self.browse(decision.partner_id)
+            customer._amazon_refresh_from(values)
+        else:
+            customer = self.create(self._amazon_customer_values(account, values))
+        if decision.decision == "review":
+            customer.amazon_possible_duplicate = True
+            review = review._amazon_create_for(account, customer, decision)
+        delivery = customer._amazon_find_or_create_delivery(values)
+        (customer | delivery)._amazon_touch()
+        return customer, delivery, decision, review
+
+    def _amazon_refresh_from(self, values):
+        """Unarchive a linked customer; remember a first Amazon buyer e-mail."""
+        if not self.active:
+            self.action_unarchive()
+        email = (values.get("amazon_buyer_email") or "").strip().lower()
+        if email and not self.sudo().amazon_buyer_email:
+            self.amazon_buyer_email = email
+
+    @api.model
+    def _amazon_customer_values(self, account, values):
+        company_name = values.get("company_name")
+        vals = self._amazon_address_values(values)
+        vals.update(
+            {
+                "name": company_name
+                or values.get("name")
+                or self.env._(
+                    "Amazon buyer %(ref)s", ref=values.get("order_ref") or ""
+                ),
+                "is_company": bool(company_name),
+                "company_id": account.company_id.id,
+                # Amazon's buyer e-mail is a relay address: kept in its own
+                # field, never the partner's e-mail (no mailing may reach it)
+                "amazon_buyer_email": (values.get("amazon_buyer_email") or "").lower()
+                or False,
+                "amazon_created": True,
+                "category_id": [Command.set(account.partner_category_ids.ids)],
+                "customer_rank": 1,
+            }
+        )
+        if values.get("vat"):
+            vals["vat"] = values["vat"]
+        return vals
+
+    @api.model
+    def _amazon_address_values(self, values):
+        country = self.env["res.country"].search(
+            [("code", "=", (values.get("country_code") or "").upper())], limit=1
+        )
+        street2 = ", ".join(
+            v for v in (values.get("street2"), values.get("street3")) if v
+        )
+        return {
+            "street": values.get("street") or False,
+            "street2": street2 or False,
+            "zip": values.get("zip") or False,
+            "city": values.get("city") or False,
+            "country_id": country.id or False,
+            "phone": values.get("phone") or False,
+        }
+
+    def _amazon_find_or_create_delivery(self, values):
+        """The delivery address under this customer (the customer itself
+        when it already is that address), compared on normalised keys."""
+        self.ensure_one()
+        incoming = keys_for(values)
+        for partner in self | self.child_ids.filtered(lambda p: p.type == "delivery"):
+            if same_address(partner._amazon_match_keys(), incoming, partner.is_company):
+                return partner
+        return self.create(
+            dict(
+                self._amazon_address_values(values),
+                name=values.get("name") or self.name,
+                type="delivery",
+                parent_id=self.id,
+                amazon_created=True,
+            )
+        )
+
+    @api.model
+    def _amazon_note_match(self, sale_order, decision, review):
+        """Say on the sale order what the duplicate search did."""
+        _ = self.env._
+        reason = self._amazon_match_reason(decision)
+        if decision.decision == "link":
+            # no customer name in the chatter: it outlives the retention
+            # period; the order's customer field shows who it is
+            sale_order.message_post(
+                body=_(
+                    "Existing customer found by the duplicate search "
+                    "(score %(score)s %%, %(reason)s).",
+                    score=round(decision.score, 1),
+                    reason=reason,
+                )
+            )
+        elif decision.decision == "review" and review:
+            review.sale_order_id = sale_order
+            sale_order.message_post(
+                body=_(
+                    "Possible duplicate customer (score %(score)s %%, %(reason)s): "
+                    "please check it in Sales > Amazon > Customers to Review.",
+                    score=round(decision.score, 1),
+                    reason=reason,
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Data protection
+    # ------------------------------------------------------------------
+    def _amazon_anonymise_if_unused(self):
+        """Anonymise the delivery data of these partners once no Amazon order
+        of theirs is still within its retention period.
+
+        Every partner loses the Amazon relay e-mail. A partner created by the
+        import also loses the recipient's phone (unless it became a customer
+        of other sales), and a separate delivery contact of the import loses
+        name, street, zip, city and e-mail too (its country stays as OSS
+        evidence) and is archived. A customer keeps what invoices need (name,
+        address, VAT id). No tracking value keeps the old data.
+        """
+        Binding = self.env["amazon.seller.order"].sudo()
+        SaleOrder = self.env["sale.order"].sudo()
+        for partner in self:
+            pending = Binding.search_count(
+                Domain("buyer_data_anonymised_on", "=", False)
+                & (
+                    Domain("sale_order_id.partner_id", "=", partner.id)
+                    | Domain("sale_order_id.partner_shipping_id", "=", partner.id)
+                ),
+                limit=1,
+            )
+            if pending:
+                continue
+            values = {"amazon_buyer_email": False}
+            other_sales = SaleOrder.search_count(
+                [("partner_id", "=", partner.id), ("amazon_binding_id", "=", False)],
+                limit=1,
+            )
+            if partner.amazon_created and not other_sales:
+                values.update(phone=False, amazon_anonymised=True)
+                if partner.type == "delivery" and partner.parent_id:
+                    values.update(
+                        name=self.env._("Anonymised delivery address"),
+                        street=False,
+                        street2=False,
+                        zip=False,
+                        city=False,
+                        email=False,
+                        active=False,
+                    )
+            partner.with_context(tracking_disable=True, mail_notrack=True).write(values)
+            partner._amazon_purge_tracking(values)
+
+    def _amazon_purge_tracking(self, values):
+        """Delete the chatter tracking values that still show anonymised data."""
+        fields_ = set(values) & {"name", "email", "phone"}
+        if {"street", "zip", "city"} & set(values):
+            fields_.add("contact_address_inline")
+        if not fields_:
+            return
+        # sudo: tracking values are written by the ORM for any user
+        self.env["mail.tracking.value"].sudo().search(
+            [
+                ("mail_message_id.model", "=", "res.partner"),
+                ("mail_message_id.res_id", "in", self.ids),
+                ("field_id.name", "in", sorted(fields_)),
+            ]
+        ).unlink()
+
+    def _amazon_touch(self):
+        """Mark these partners as used by an order now: a concurrent
+        anonymisation of them then fails to lock them and waits a day,
+        instead of blanking an address an order was just sent to."""
+        self.env.cr.execute(
+            SQL(
+                "UPDATE res_partner SET amazon_last_order_on = now() "
+                "WHERE id = ANY(%s)",
+                self.ids,
+            )
+        )
+        self.invalidate_recordset(["amazon_last_order_on"])

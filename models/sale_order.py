@@ -1,98 +1,213 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError
 
-from .amazon_seller_order import CHANNELS
+from ..exceptions import AmazonImportError
+
+#: the binding's data: never written through the sale order
+AMAZON_FIELDS = frozenset(
+    (
+        "amazon_binding_id",
+        "amazon_order_id",
+        "amazon_account_id",
+        "amazon_marketplace_id",
+        "amazon_fulfillment_channel",
+        "amazon_gift_message",
+        "amazon_unknown_sku",
+        "amazon_total_mismatch",
+    )
+)
 
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
+    amazon_binding_ids = fields.One2many(
+        "amazon.seller.order", "sale_order_id", string="Amazon Order Records"
+    )
+    # the binding owns the Amazon data: the sale order only shows it
+    amazon_binding_id = fields.Many2one(
+        "amazon.seller.order",
+        string="Amazon Order Record",
+        compute="_compute_amazon_binding_id",
+        store=True,
+        index="btree_not_null",
+    )
     amazon_order_id = fields.Char(
-        string="Amazon Order ID", readonly=True, copy=False, index="btree_not_null"
+        string="Amazon Order ID",
+        related="amazon_binding_id.amazon_order_id",
+        store=True,
+        index="btree_not_null",
     )
     amazon_account_id = fields.Many2one(
-        "amazon.seller.account",
         string="Amazon Account",
-        readonly=True,
-        copy=False,
+        related="amazon_binding_id.account_id",
+        store=True,
         index="btree_not_null",
     )
     amazon_marketplace_id = fields.Many2one(
-        "amazon.seller.marketplace", string="Marketplace", readonly=True, copy=False
+        string="Marketplace", related="amazon_binding_id.marketplace_id"
     )
     amazon_fulfillment_channel = fields.Selection(
-        CHANNELS, string="Fulfilment", readonly=True, copy=False
+        string="Fulfilment", related="amazon_binding_id.fulfillment_channel"
     )
-    amazon_gift_message = fields.Text(string="Gift Message", readonly=True, copy=False)
-    amazon_review_notes = fields.Text(string="Amazon Review Notes", copy=False)
-    amazon_unknown_sku = fields.Boolean(string="Unknown SKU", copy=False)
-    amazon_total_mismatch = fields.Boolean(string="Total Mismatch", copy=False)
+    amazon_gift_message = fields.Text(
+        string="Gift Message", related="amazon_binding_id.gift_message"
+    )
+    amazon_unknown_sku = fields.Boolean(
+        string="Unknown SKU", related="amazon_binding_id.unknown_sku"
+    )
+    amazon_total_mismatch = fields.Boolean(
+        string="Total Mismatch", related="amazon_binding_id.total_mismatch"
+    )
+    amazon_review_notes = fields.Text(
+        string="Amazon Review Notes", compute="_compute_amazon_review_notes"
+    )
     amazon_seller_central_url = fields.Char(
-        string="Seller Central", compute="_compute_amazon_seller_central_url"
+        string="Seller Central", related="amazon_binding_id.seller_central_url"
     )
 
-    _amazon_order_uniq = models.UniqueIndex(
-        "(amazon_account_id, amazon_order_id) WHERE amazon_order_id IS NOT NULL",
-        "This Amazon order has already been imported.",
-    )
-
-    @api.depends("amazon_order_id", "amazon_marketplace_id")
-    def _compute_amazon_seller_central_url(self):
-        for order in self:
-            host = order.amazon_marketplace_id.seller_central_url
-            order.amazon_seller_central_url = (
-                f"{host}/orders-v3/order/{order.amazon_order_id}"
-                if host and order.amazon_order_id
-                else False
-            )
-
-
-class SaleOrderLine(models.Model):
-    _inherit = "sale.order.line"
-
-    amazon_order_item_id = fields.Char(readonly=True, copy=False)
-    amazon_sku = fields.Char(string="Amazon SKU", readonly=True, copy=False)
-    amazon_unknown_sku = fields.Boolean(copy=False)
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._amazon_check_fields(vals_list)
+        return super().create(vals_list)
 
     def write(self, vals):
-        result = super().write(vals)
-        if "product_id" in vals:
-            self.filtered("amazon_unknown_sku")._amazon_save_sku_assignment()
-        return result
+        self._amazon_check_fields([vals])
+        return super().write(vals)
 
-    def _amazon_save_sku_assignment(self):
-        """A product chosen for an unknown SKU is remembered for next time."""
-        for line in self:
-            # sudo: a salesperson without an Amazon group corrects the product
-            # of a line they may write; the account is only read for its
-            # fallback article and the assignment is the import's own data
-            account = line.order_id.sudo().amazon_account_id
-            if not line.amazon_sku or line.product_id == account.fallback_product_id:
-                continue
-            Sku = self.env["amazon.seller.sku"].sudo()
-            mapping = Sku.search(
-                [("account_id", "=", account.id), ("sku", "=", line.amazon_sku)]
+    def _amazon_check_fields(self, vals_list):
+        """The Amazon fields follow the binding: nobody writes them here
+        (they would re-route an order to another account's data)."""
+        if any(AMAZON_FIELDS & set(vals) for vals in vals_list):
+            raise AccessError(
+                self.env._("The Amazon data of a sale order cannot be changed.")
             )
-            if mapping:
-                mapping.product_id = line.product_id
-            else:
-                Sku.create(
-                    {
-                        "account_id": account.id,
-                        "sku": line.amazon_sku,
-                        "product_id": line.product_id.id,
-                    }
-                )
-            line.amazon_unknown_sku = False
-            line.order_id.message_post(
-                body=self.env._(
-                    "SKU %(sku)s is now assigned to %(product)s for future orders.",
-                    sku=line.amazon_sku,
-                    product=line.product_id.display_name,
-                )
+
+    @api.depends("amazon_binding_ids")
+    def _compute_amazon_binding_id(self):
+        for order in self:
+            order.amazon_binding_id = order.amazon_binding_ids[:1]
+
+    @api.depends("amazon_binding_id.state", "amazon_binding_id.reason")
+    def _compute_amazon_review_notes(self):
+        for order in self:
+            binding = order.amazon_binding_id
+            order.amazon_review_notes = (
+                binding.reason if binding.state == "review" else False
             )
-        orders = self.order_id.filtered(
-            lambda o: o.amazon_unknown_sku
-            and not any(o.order_line.mapped("amazon_unknown_sku"))
+
+    # ------------------------------------------------------------------
+    # Created from an Amazon order
+    # ------------------------------------------------------------------
+    @api.model
+    def _amazon_create_from(self, binding, order, customer, delivery, products):
+        """The sale order of an Amazon order and its review notes."""
+        vals = self._amazon_prepare_values(binding, order, customer, delivery)
+        lines, notes = self.env["sale.order.line"]._amazon_prepare_lines(
+            binding.account_id,
+            order,
+            self.env["account.fiscal.position"].browse(vals.get("fiscal_position_id")),
+            delivery.country_id,
+            products,
         )
-        orders.amazon_unknown_sku = False
+        vals["order_line"] = [Command.create(line) for line in lines]
+        return self.create(vals), notes
+
+    @api.model
+    def _amazon_prepare_values(self, binding, order, customer, delivery):
+        """Values of the sale order: the account's standard values, the
+        customer and the fiscal position of the delivery country."""
+        account = binding.account_id
+        fiscal_position = self.env["account.fiscal.position"]._get_fiscal_position(
+            customer, delivery
+        )
+        vals = {
+            "partner_id": customer.id,
+            "partner_invoice_id": customer.id,
+            "partner_shipping_id": delivery.id,
+            "company_id": account.company_id.id,
+            "date_order": order.purchase_date,
+            "client_order_ref": order.order_id,
+            "origin": binding.marketplace_id.name or "Amazon",
+            "fiscal_position_id": fiscal_position.id,
+            "pricelist_id": self._amazon_pricelist(account, order.currency).id,
+            "payment_term_id": account.payment_term_id.id,
+            "incoterm": account.incoterm_id.id,
+            "carrier_id": account.carrier_id.id,
+            "tag_ids": [Command.set(account.order_tag_ids.ids)],
+            "source_id": account.source_id.id,
+            "team_id": account.team_id.id,
+            "user_id": account.user_id.id,
+        }
+        if order.is_fba:
+            vals["warehouse_id"] = (
+                self.env["stock.warehouse"]._amazon_fba_warehouse(account).id
+            )
+        elif account.warehouse_id:
+            vals["warehouse_id"] = account.warehouse_id.id
+        return {key: value for key, value in vals.items() if value is not False}
+
+    @api.model
+    def _amazon_pricelist(self, account, currency_code):
+        """A pricelist of the order's currency (the currency of an Amazon
+        marketplace only; created once when missing)."""
+        company = account.company_id
+        code = currency_code or company.currency_id.name
+        currency = (
+            self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("name", "=", code)], limit=1)
+        )
+        allowed = self.env["amazon.seller.marketplace"].search([]).currency_id
+        if not currency or currency not in allowed | company.currency_id:
+            raise AmazonImportError(
+                self.env._(
+                    "Amazon sent the currency %(code)s, which is not the currency "
+                    "of any Amazon marketplace.",
+                    code=code[:10],
+                )
+            )
+        if not currency.active:
+            # sudo: activating currencies needs accounting rights; only the
+            # currency of a known Amazon marketplace is ever activated
+            currency.sudo().active = True
+        Pricelist = self.env["product.pricelist"]
+        return Pricelist.search(
+            [
+                ("currency_id", "=", currency.id),
+                *Pricelist._check_company_domain(company),
+            ],
+            limit=1,
+        ) or Pricelist.sudo().create(  # sudo: pricelists need sales-manager rights
+            {
+                "name": f"Amazon {code}",
+                "currency_id": currency.id,
+                "company_id": company.id,
+            }
+        )
+
+    def _amazon_deliver_fba(self):
+        """Amazon already shipped FBA orders: mark their delivery done."""
+        pickings = self.picking_ids.filtered(
+            lambda p: p.state not in ("done", "cancel")
+        )
+        for move in pickings.move_ids:
+            move.quantity = move.product_uom_qty
+            move.picked = True
+        pickings.with_context(skip_backorder=True, skip_sms=True)._action_done()
+
+    def _amazon_check_total(self, order):
+        """Review notes when the total differs from what the buyer paid."""
+        self.ensure_one()
+        expected = float(order.total())
+        if self.currency_id.compare_amounts(self.amount_total, expected):
+            return [
+                self.env._(
+                    "The sale order total %(odoo)s differs from the %(amazon)s the "
+                    "buyer paid at Amazon.",
+                    odoo=self.amount_total,
+                    amazon=expected,
+                )
+            ]
+        return []

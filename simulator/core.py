@@ -342,6 +342,14 @@ class Simulator:
             raise KeyError(order_id)
         return self.finances.add_refund(order, kind, items, restocking_fee, posted)
 
+    def last_query(self, operation):
+        """Query parameters of the last call of ``operation`` (tests)."""
+        with self._log_lock:
+            for call in reversed(self._calls):
+                if call["operation"] == operation:
+                    return dict(call["query"])
+        return None
+
     def call_log(self):
         with self._log_lock:
             calls = [dict(c) for c in self._calls]
@@ -370,6 +378,10 @@ class Simulator:
             "operation": operation or "unknown",
             "status": None,
             "fault": label,
+            # query parameters of API calls (never of the consent pages)
+            "query": {}
+            if operation == "consent"
+            else {key: values[-1] for key, values in request.query.items()},
         }
         try:
             response = self._run(fault, handler, request, args)

@@ -1,7 +1,7 @@
 """SP-API client for one seller account (one refresh token).
 
 Built on python-amazon-sp-api 2.1.35 with the set-up its traps require, see
-shared/design/spapi.md: explicit endpoint, per-client LWA class and token
+its documentation and issues: explicit endpoint, per-client LWA class and token
 cache, code-only credentials, timeouts, status checks, retries, rate limits.
 
 Every library API class is built the same way by :meth:`_api` (Orders,
@@ -372,13 +372,16 @@ class SpApiClient:
         max_results=100,
         *,
         max_retries=None,
+        pagination_token=None,
     ):
         """Yield :class:`SearchPage` objects until Amazon has no next page.
 
         Give exactly one of ``last_updated_after`` / ``created_after``;
         ``before`` is the matching upper bound (>= 2 minutes in the past).
         Dates are datetimes (naive = UTC) or ready-made strings. The filters
-        are repeated with every ``paginationToken``, as Amazon requires.
+        are repeated with every ``paginationToken``, as Amazon requires;
+        ``pagination_token`` resumes a search where an earlier one stopped
+        (with the same filters and ``before``).
         """
         params = _params.search_params(
             marketplace_ids,
@@ -391,10 +394,9 @@ class SpApiClient:
             max_results=max_results,
         )
         self._budget(max_retries)
-        return self._pages(params, max_retries)
+        return self._pages(params, max_retries, pagination_token)
 
-    def _pages(self, params, max_retries=None):
-        token = None
+    def _pages(self, params, max_retries=None, token=None):
         while True:
             query = dict(params)
             if token:

@@ -1,7 +1,7 @@
 """Static SP-API facts: endpoints, marketplaces, operations, rate limits.
 
 Sources: developer-docs.amazon.com "SP-API endpoints", the Seller Central URL
-table of the developer guide (see shared/design/spapi.md section 1.1) and the
+table of the developer guide ("Authorizing Selling Partner API applications") and the
 paths and usage plans written in the official models (shared/spapi/models:
 orders_2026-01-01.json, ordersV0.json, sellers.json, feeds_2021-06-30.json,
 listingsItems_2021-08-01.json, finances_2024-06-19.json,

@@ -10,6 +10,7 @@ from unittest.mock import patch
 import psycopg2
 
 from odoo import Command, fields
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import SQL, config, mute_logger
 
@@ -317,6 +318,71 @@ class TestRetention(AmazonImportCommon):
         self.assertFalse(pair.exists())
         self.assertTrue(open_review.exists(), "open reviews wait for a person")
 
+    def test_no_tracking_value_keeps_anonymised_data(self):
+        """Odoo's chatter tracks phone, name and address of partners: the
+        old values must not survive there."""
+        tracked = self.delivery.with_context(tracking_disable=False, mail_notrack=False)
+        tracked.phone = "+49 89 5550003"  # a salesperson corrected it once
+        self.env.cr.precommit.run()  # Odoo writes tracking values there
+        Tracking = self.env["mail.tracking.value"].sudo()
+        domain = [
+            ("mail_message_id.model", "=", "res.partner"),
+            ("mail_message_id.res_id", "=", self.delivery.id),
+        ]
+        self.assertTrue(Tracking.search(domain), "the correction was tracked")
+        for record in self.first | self.second:
+            self._deliver(record.sale_order_id, 40)
+        self.env["amazon.seller.order"].with_context(
+            tracking_disable=False, mail_notrack=False
+        )._cron_anonymise_buyer_data()
+        self.env.cr.precommit.run()
+        values = Tracking.search(domain).mapped(
+            lambda t: f"{t.old_value_char} {t.new_value_char}"
+        )
+        self.assertFalse([v for v in values if "5550" in v or "Rosen" in v])
+
+    def test_draft_quotation_waits(self):
+        """An order still a quotation (unknown article) keeps its address."""
+        draft = self._order(
+            "302-4000000-0000009",
+            name="Dora Draft",
+            street="Entwurfweg 1",
+            zip_code="10115",
+        )
+        sale_order = draft.sale_order_id
+        sale_order.action_cancel()
+        sale_order.action_draft()
+        draft.imported_on = fields.Datetime.now() - timedelta(days=60)
+        self.env["amazon.seller.order"]._cron_anonymise_buyer_data()
+        self.assertFalse(draft.buyer_data_anonymised_on)
+
+    def test_relay_email_of_a_linked_existing_customer_goes(self):
+        """A customer from before Amazon, linked by the duplicate search:
+        the relay e-mail set on it is removed too, its own phone stays."""
+        existing = self.env["res.partner"].create(
+            {
+                "name": "Egon Eigen",
+                "street": "Altweg 3",
+                "zip": "10115",
+                "city": "Berlin",
+                "country_id": self.env.ref("base.de").id,
+                "phone": "+49 30 7770000",
+            }
+        )
+        record = self._order(
+            "302-4000000-0000010",
+            name="Egon Eigen",
+            street="Altweg 3",
+            zip_code="10115",
+            email="egon@marketplace.amazon.de",
+        )
+        self.assertEqual(record.sale_order_id.partner_id, existing)
+        self.assertEqual(existing.amazon_buyer_email, "egon@marketplace.amazon.de")
+        self._deliver(record.sale_order_id, 40)
+        self.env["amazon.seller.order"]._cron_anonymise_buyer_data()
+        self.assertFalse(existing.amazon_buyer_email)
+        self.assertEqual(existing.phone, "+49 30 7770000")
+
     def test_retention_days_per_company(self):
         self.env.company.amazon_retention_days = 10
         self._deliver(self.first.sale_order_id, 11)
@@ -346,11 +412,13 @@ class TestSecretsAtRest(AmazonImportCommon):
         return self.env.cr.fetchone()[0]
 
     def test_without_key_settings_say_so(self):
+        self.patch(vault, "_file_secret", lambda path: "")
         settings = self.env["res.config.settings"].create({})
         self.assertFalse(settings.amazon_secrets_encrypted)
         self.assertEqual(self._raw_token(), REFRESH_TOKEN)
 
     def test_with_key_tokens_and_secret_encrypted(self):
+        self.patch(vault, "_file_secret", lambda path: "")
         with patch.dict(config.options, {vault.CONFIG_KEY: self.KEY}):
             settings = self.env["res.config.settings"].create({})
             self.assertTrue(settings.amazon_secrets_encrypted)
@@ -375,5 +443,12 @@ class TestSecretsAtRest(AmazonImportCommon):
             self.account.refresh_token = "Atzr|rotated"
             self.assertTrue(self._raw_token().startswith(vault.PREFIX))
             self.assertEqual(self.account._amazon_refresh_token(), "Atzr|rotated")
-        with self.assertRaises(vault.VaultError):
-            self.account._amazon_refresh_token()  # the key is gone
+        # the key is gone: a clear error on the account, the import goes on
+        with self.assertRaisesRegex(UserError, "no encryption key"):
+            self.account._amazon_refresh_token()
+        self.sim.add_orders(
+            [f.order("302-5000000-0000002", [f.item("SKU-TASSE", 12.90)])]
+        )
+        self.clock.advance(180)
+        self.assertFalse(self.account._amazon_import_orders())
+        self.assertIn("encryption key", self.account.last_import_error)

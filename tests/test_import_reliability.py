@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Nothing lost, nothing duplicated: overlaps, parallel runs, Amazon faults."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from psycopg2 import IntegrityError
 
@@ -21,8 +21,8 @@ FAST_RETRIES = {
     "timeout": (2, 2),
 }
 IMPORT_LOGGERS = (
-    "odoo.addons.amazon_seller_connector.models.amazon_seller_account_import",
-    "odoo.addons.amazon_seller_connector.models.amazon_seller_account_link",
+    "odoo.addons.amazon_seller_connector.models.amazon_seller_order",
+    "odoo.addons.amazon_seller_connector.models.amazon_seller_account",
     "odoo.addons.amazon_seller_connector.spapi.client",
     "httpx",
 )
@@ -59,13 +59,28 @@ class TestImportReliability(AmazonImportCommon):
             5,
         )
 
+    def _searches(self):
+        return [
+            call
+            for call in self.sim.call_log()["calls"]
+            if call["operation"] == "searchOrders"
+        ]
+
     def test_sync_point_moves_after_success(self):
+        """The sync point is Amazon's lastUpdatedBefore of the window; the
+        next window asks from 10 minutes before it."""
         self._import(*self._orders(2))
-        self.assertTrue(self.account.last_sync)
         self.assertFalse(self.account.last_import_error)
-        # the next window starts a little before the sync point (overlap)
-        start = self.account._amazon_sync_start()
-        self.assertLess(start, self.account.last_sync)
+        before = datetime.fromtimestamp(self.clock() - 120, tz=UTC).replace(tzinfo=None)
+        self.assertEqual(self.account.last_sync, before.replace(microsecond=0))
+        self.sim.reset()
+        self.clock.advance(600)
+        self.account._amazon_import_orders()
+        query = self.sim.last_query("searchOrders")
+        self.assertEqual(
+            query["lastUpdatedAfter"],
+            (before - timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        )
 
     def test_parallel_import_is_refused(self):
         """While another process imports this account, a second run waits."""

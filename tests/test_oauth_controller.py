@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -19,7 +20,7 @@ Simulator, DEFAULTS = sim_module.Simulator, sim_module.DEFAULTS
 START = "/amazon_seller_connector/oauth/start"
 CALLBACK = "/amazon_seller_connector/oauth/callback"
 CONFIRM = "/amazon_seller_connector/oauth/confirm"
-LINK_LOGGER = "odoo.addons.amazon_seller_connector.models.amazon_seller_account_link"
+LINK_LOGGER = "odoo.addons.amazon_seller_connector.models.amazon_seller_account"
 MANAGER = "amazon_seller_connector.group_amazon_manager"
 
 
@@ -166,7 +167,7 @@ class TestOAuthController(AmazonSimulatorCase):
 
     def test_reauthorize_same_seller_keeps_selection(self):
         self._link(self._state())
-        self.account.write({"marketplace_ids": [(6, 0, self.marketplace_fr.ids)]})
+        self.account.write({"marketplace_ids": [Command.set(self.marketplace_fr.ids)]})
         old_token = self.account.sudo().refresh_token
         self.account.sudo().state = "reauth"
         html = self._link(self._state())
@@ -199,8 +200,12 @@ class TestOAuthController(AmazonSimulatorCase):
     def test_state_expired(self):
         self.authenticate("admin", "admin")
         nonce = self.env["amazon.oauth.state"]._issue(self.account)
-        state = self.account._amazon_sign(
-            "amazon_seller_connector.oauth_state", nonce.jti, -1
+        values = {"db": self.env.cr.dbname, "account": self.account.id, "uid": 2}
+        state = hash_sign(
+            self.env(su=True),
+            "amazon_seller_connector.oauth_state",
+            dict(values, jti=nonce.jti),
+            expiration=timedelta(minutes=-1),
         )
         self.assertError(self._link(state), "older than 10 minutes")
         self.assertNothingSaved()

@@ -3,6 +3,7 @@
 
 from odoo.tests import tagged
 
+from .. import const
 from . import order_factory as f
 from .common import AmazonImportCommon
 
@@ -244,8 +245,10 @@ class TestOrderImport(AmazonImportCommon):
                 "302-0000012-0000012", [f.item("SKU-TASSE", 12.90)], status="PENDING"
             ),
         )
-        self.assertFalse(self._record("302-0000011-0000011"))
-        self.assertFalse(self._record("302-0000012-0000012"))
+        for order_id in ("302-0000011-0000011", "302-0000012-0000012"):
+            record = self._record(order_id)
+            self.assertEqual(record.state, "waiting")
+            self.assertFalse(record.sale_order_id)
         self.sim.update_order(
             "302-0000012-0000012", fulfillment={"fulfillmentStatus": "UNSHIPPED"}
         )
@@ -335,17 +338,33 @@ class TestOrderImport(AmazonImportCommon):
         sample = f.sample_orders()
         self.assertEqual(len(sample), 8)
         self.account.import_orders_since = False  # the samples are from 2025
-        counts = self.account._amazon_import_payloads(sample)
-        self.assertEqual(counts["error"], 0)
+        outcomes = self.env["amazon.seller.order"]._amazon_process_payloads(
+            self.account, sample
+        )
+        self.assertEqual(outcomes["error"], 0)
         for payload in sample:
             record = self._record(payload["orderId"])
-            status = payload.get("fulfillment", {}).get("fulfillmentStatus")
-            if status in ("PENDING", "PENDING_AVAILABILITY"):
-                continue
-            self.assertTrue(record, payload["orderId"])
-            self.assertNotEqual(record.state, "error", record.reason)
-            if record.sale_order_id:
-                self.assertEqual(record.sale_order_id.amount_total, record.amazon_total)
+            fulfillment = payload.get("fulfillment", {})
+            action = const.status_action(
+                fulfillment.get("fulfilledBy"), fulfillment.get("fulfillmentStatus")
+            )
+            with self.subTest(order=payload["orderId"], action=action):
+                self.assertTrue(record)
+                self.assertNotEqual(record.state, "error", record.reason)
+                if action == const.IMPORT:
+                    self.assertTrue(record.sale_order_id, record.reason)
+                    self.assertEqual(
+                        record.sale_order_id.amount_total, record.amazon_total
+                    )
+                elif action == const.WAIT:
+                    self.assertEqual(record.state, "waiting")
+                    self.assertFalse(record.sale_order_id)
+                elif action == const.CANCEL:
+                    self.assertEqual(record.state, "cancelled")
+        self.assertTrue(
+            any(self._record(p["orderId"]).sale_order_id for p in sample),
+            "at least one official sample becomes a sale order",
+        )
 
     def test_business_vat_without_prefix_or_invalid(self):
         """A VAT id without country prefix is completed; an invalid one never

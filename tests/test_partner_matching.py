@@ -1,10 +1,22 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import Command
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from ..matching.scoring import Result
-from ..models.res_partner import KEY_COLUMNS, stored_keys
+from ..matching.decision import MatchDecision
+from ..matching.partner_keys import KEY_COLUMNS, stored_keys
 from .common import AmazonCommon
+
+
+def as_dict(partners, decision):
+    """A decision as plain values: decision, partner, ranked candidates, reason."""
+    return {
+        "decision": decision.decision,
+        "partner_id": decision.partner_id or False,
+        "score": decision.score,
+        "candidates": [(c.partner_id, c.score) for c in decision.candidates],
+        "reason": partners._amazon_match_reason(decision),
+    }
 
 
 class MatchingCommon(AmazonCommon):
@@ -25,9 +37,19 @@ class MatchingCommon(AmazonCommon):
         )
 
     def _match(self, **values):
-        return self.account._amazon_match_partner(
-            dict({"country_code": "DE"}, **values)
+        Partner = self.env["res.partner"]
+        decision = Partner._amazon_match(
+            self.account, dict({"country_code": "DE"}, **values)
         )
+        return as_dict(Partner, decision)
+
+    def _resolve(self, values):
+        """``(customer, delivery, result dict)`` of the import's customer step."""
+        Partner = self.env["res.partner"]
+        customer, delivery, decision, review = Partner._amazon_find_or_create_customer(
+            self.account, values
+        )
+        return customer, delivery, dict(as_dict(Partner, decision), review=review)
 
 
 @tagged("post_install", "-at_install")
@@ -70,18 +92,28 @@ class TestPartnerMatching(MatchingCommon):
             self.assertEqual(result["partner_id"], self.hans.id)
             self.assertEqual(result["candidates"][0][0], self.hans.id)
 
-    def test_household_member_not_linked(self):
+    def test_household_member_is_another_customer(self):
+        """Another given name at the same address: never linked, no review."""
         result = self._match(
             name="Anna Müller", street="Hauptstraße 12a", zip="10115", city="Berlin"
         )
-        self.assertNotEqual(result["decision"], "link")
+        self.assertEqual(result["decision"], "new")
         self.assertFalse(result["partner_id"])
 
-    def test_neighbour_not_linked(self):
+    def test_same_name_next_door_is_reviewed(self):
+        """The same name at another house number: a move or a typo, a person
+        decides (never linked, never silently a new customer)."""
         result = self._match(
             name="Hans Müller", street="Hauptstraße 14", zip="10115", city="Berlin"
         )
-        self.assertNotEqual(result["decision"], "link")
+        self.assertEqual(result["decision"], "review")
+        self.assertEqual(result["candidates"][0][0], self.hans.id)
+
+    def test_neighbour_with_another_name_is_new(self):
+        result = self._match(
+            name="Petra Schulz", street="Hauptstraße 14", zip="10115", city="Berlin"
+        )
+        self.assertEqual(result["decision"], "new")
 
     def test_namesake_elsewhere_is_new(self):
         result = self._match(
@@ -116,11 +148,17 @@ class TestPartnerMatching(MatchingCommon):
         self.assertEqual(result["reason"], "same address, but the name differs")
 
     def test_review_reason_names_the_agreeing_identifier(self):
-        best = Result(agreed={"amazon_email": 100.0, "zip": 100.0})
-        best.disagreed = {"name": 60.0, "street": 0.0}
-        reason = self.account._amazon_review_reason(best)
-        label = self.account._amazon_criterion_label("amazon_email")
-        self.assertEqual(reason, f"{label} agrees, but the name differs")
+        Partner = self.env["res.partner"]
+        decision = MatchDecision(
+            "review",
+            reason="identifier_name_differs",
+            reason_args={"criterion": "amazon_email"},
+        )
+        label = Partner._amazon_criterion_label("amazon_email")
+        self.assertEqual(
+            Partner._amazon_match_reason(decision),
+            f"{label} agrees, but the name differs",
+        )
 
     def _assert_vat_identifies(self, company_name, vat_as_sent):
         """A buyer of ``company_name`` at another address is linked by VAT id."""
@@ -192,7 +230,7 @@ class TestPartnerMatching(MatchingCommon):
             "city": "Berlin",
             "country_code": "DE",
         }
-        customer, delivery, result = self.account._amazon_resolve_customer(values)
+        customer, delivery, result = self._resolve(values)
         self.assertEqual(result["decision"], "link")
         self.assertEqual(customer, self.hans)
         self.assertEqual(delivery, self.hans)
@@ -209,11 +247,11 @@ class TestPartnerMatching(MatchingCommon):
         }
         self.hans.phone = "+49 30 1234567"
         moved = dict(values, street="Lindenweg 5", zip="10117")
-        customer, delivery, result = self.account._amazon_resolve_customer(moved)
+        customer, delivery, result = self._resolve(moved)
         self.assertEqual((result["decision"], customer), ("link", self.hans))
         self.assertEqual((delivery.parent_id, delivery.type), (self.hans, "delivery"))
         again = dict(moved, street="Lindenweg 5 ", name="MÜLLER, Hans")
-        self.assertEqual(self.account._amazon_resolve_customer(again)[1], delivery)
+        self.assertEqual(self._resolve(again)[1], delivery)
 
     def test_duplicate_search_off_only_buyer_email(self):
         self.account.duplicate_search = False
@@ -237,10 +275,14 @@ class TestPartnerMatching(MatchingCommon):
         self.assertEqual(
             (account.match_link_threshold, account.match_review_threshold), (93.0, 80.0)
         )
-        self.assertTrue(account._match_is_preset())
+        self.assertEqual(account.match_preset, "strict")
         name_line = account.match_criterion_ids.filtered(lambda c: c.field == "name")
         account.write(
-            {"match_criterion_ids": [(1, name_line.id, {"min_similarity": 90})]}
+            {
+                "match_criterion_ids": [
+                    Command.update(name_line.id, {"min_similarity": 90})
+                ]
+            }
         )
         self.assertEqual(account.match_preset, "custom")
         account.match_preset = "tolerant"
@@ -270,8 +312,8 @@ class TestPartnerMatching(MatchingCommon):
         self.env.cr.execute("SET LOCAL enable_seqscan = off")
         plans = []
         for query in (
-            self.account._amazon_near_query(keys),
-            self.account._amazon_wide_query(keys, [1]),
+            self.env["res.partner"]._amazon_near_query(self.account, keys),
+            self.env["res.partner"]._amazon_wide_query(self.account, keys, [1]),
         ):
             self.env.cr.execute(SQL("EXPLAIN %s", query))
             plans.append("\n".join(row[0] for row in self.env.cr.fetchall()))

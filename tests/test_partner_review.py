@@ -15,13 +15,15 @@ BUYER = {
 @tagged("post_install", "-at_install")
 class TestPartnerReview(MatchingCommon):
     def _review_order(self, values=None):
-        customer, delivery, result = self.account._amazon_resolve_customer(
-            values or BUYER
+        Partner = self.env["res.partner"]
+        customer, delivery, decision, review = Partner._amazon_find_or_create_customer(
+            self.account, values or BUYER
         )
         order = self.env["sale.order"].create(
             {"partner_id": customer.id, "partner_shipping_id": delivery.id}
         )
-        self.account._amazon_partner_post_process(order, result)
+        Partner._amazon_note_match(order, decision, review)
+        result = {"decision": decision.decision, "review_id": review.id}
         return customer, order, result
 
     def test_uncertain_buyer_gets_provisional_customer(self):

@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Finding 2: the duplicate search keeps companies apart."""
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
@@ -43,6 +44,13 @@ class TestReviewCompanies(MatchingCommon):
             company_id=cls.company_b.id,
             company_ids=[cls.company_b.id],
         )
+        cls.user_a = new_test_user(
+            cls.env,
+            login="amz_user_a",
+            groups=f"base.group_user,{USER}",
+            company_id=cls.company_a.id,
+            company_ids=[cls.company_a.id],
+        )
         cls.manager_b = new_test_user(
             cls.env,
             login="amz_manager_b",
@@ -52,8 +60,9 @@ class TestReviewCompanies(MatchingCommon):
         )
         # a review of company A with its candidates
         cls.hans.company_id = cls.company_a
-        customer, _delivery, result = cls.account._amazon_resolve_customer(BUYER)
-        cls.review_a = cls.env["amazon.partner.review"].browse(result["review_id"])
+        _c, _d, _decision, cls.review_a = cls.env[
+            "res.partner"
+        ]._amazon_find_or_create_customer(cls.account, BUYER)
 
     def test_user_cannot_create_reviews(self):
         Review = self.env["amazon.partner.review"].with_user(self.user_b)
@@ -66,18 +75,38 @@ class TestReviewCompanies(MatchingCommon):
         """Before: a review in B naming A's partner showed its e-mail, phone
         and address through related fields computed as superuser."""
         Review = self.env["amazon.partner.review"].with_user(self.manager_b)
-        with self.assertRaises(UserError):
-            review = Review.create(
+        with self.assertRaisesRegex(UserError, "compan"):
+            Review.create(
                 {"account_id": self.account_b.id, "partner_id": self.secret.id}
             )
-            review.read(["partner_email", "partner_phone", "partner_street"])
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "compan"):
             Review.create(
                 {
                     "account_id": self.account_b.id,
-                    "line_ids": [(0, 0, {"candidate_id": self.secret.id})],
+                    "line_ids": [Command.create({"candidate_id": self.secret.id})],
                 }
             )
+        review_b = Review.create({"account_id": self.account_b.id})
+        for field in ("result_partner_id", "partner_id"):
+            with self.subTest(field=field), self.assertRaisesRegex(UserError, "compan"):
+                review_b.write({field: self.secret.id})
+        with self.assertRaisesRegex(UserError, "cannot be changed"):
+            review_b.write({"account_id": self.account.id})
+        with self.assertRaisesRegex(UserError, "another review"):
+            self.review_a.line_ids[:1].write({"review_id": review_b.id})
+
+    def test_user_cannot_rewrite_reviews(self):
+        review = self.review_a.with_user(self.user_a)
+        line = review.line_ids[:1]
+        for record, values in (
+            (review, {"partner_id": self.hans.id}),
+            (review, {"state": "same"}),
+            (line, {"candidate_id": self.secret.id}),
+        ):
+            with self.subTest(values=values), self.assertRaises(AccessError):
+                record.write(values)
+        line.action_different_customer()  # the decision itself works
+        self.assertEqual(line.state, "different")
 
     def test_other_company_sees_no_review_data(self):
         self.assertTrue(self.review_a.line_ids)
@@ -132,12 +161,27 @@ class TestReviewCompanies(MatchingCommon):
             email="hans.mueller@example.com",
             company_id=self.company_a.id,
         )
-        result = self._match(
-            name="Hans Müller",
-            street="Nebenstraße 9",
-            zip="50667",
-            city="Köln",
-            email="hans.mueller@example.com",
+        values = {
+            "name": "Hans Müller",
+            "street": "Nebenstraße 9",
+            "zip": "50667",
+            "city": "Köln",
+            "country_code": "DE",
+            "email": "hans.mueller@example.com",
+        }
+        manager_a = new_test_user(
+            self.env,
+            login="amz_manager_a",
+            groups=f"base.group_user,{MANAGER}",
+            company_id=self.company_a.id,
+            company_ids=[self.company_a.id],
         )
-        self.assertEqual(result["decision"], "link")
-        self.assertEqual(result["partner_id"], known.id)
+        for user in (self.env.user, manager_a):  # the cron, and "Import now"
+            with self.subTest(user=user.login):
+                decision = (
+                    self.env["res.partner"]
+                    .with_user(user)
+                    ._amazon_match(self.account.with_user(user), values)
+                )
+                self.assertEqual(decision.decision, "link")
+                self.assertEqual(decision.partner_id, known.id)

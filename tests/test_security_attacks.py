@@ -25,9 +25,7 @@ from .test_oauth_controller import CALLBACK, AmazonSimulatorCase
 
 MANAGER = "amazon_seller_connector.group_amazon_manager"
 USER = "amazon_seller_connector.group_amazon_user"
-IMPORT_LOGGER = (
-    "odoo.addons.amazon_seller_connector.models.amazon_seller_account_import"
-)
+IMPORT_LOGGER = "odoo.addons.amazon_seller_connector.models.amazon_seller_order"
 
 
 class Listener:
@@ -274,6 +272,8 @@ class TestSmallHoles(AmazonSimulatorCase):
         )
         logger.addHandler(handler)
         self.addCleanup(logger.removeHandler, handler)
+        self.addCleanup(logger.setLevel, logger.level)
+        logger.setLevel(logging.INFO)
         res = self.url_open(f"{CALLBACK}?state={quote(state)}&error={quote(injected)}")
         self.assertIn("declined at Amazon", res.text)
         self.assertEqual(records, ["Amazon authorization not granted: other"])

@@ -10,7 +10,7 @@ from ..spapi import InvalidClient, InvalidGrant, TransientError
 from .common import AmazonCommon, allow_simulator
 
 sim_module = importlib.import_module("odoo.addons.amazon_seller_connector.simulator")
-LINK_LOGGER = "odoo.addons.amazon_seller_connector.models.amazon_seller_account_link"
+LINK_LOGGER = "odoo.addons.amazon_seller_connector.models.amazon_seller_account"
 
 
 @tagged("post_install", "-at_install")
@@ -70,11 +70,12 @@ class TestTokenHealth(AmazonCommon):
         self.assertEqual(len(todos), 1)
         self.assertEqual(todos.user_id, self.responsible)
         self.assertFalse(self._todos(self.account_two))
-        # a second failing run does not pile up activities
+        # failing runs do not pile up activities: the open to-do stays alone
         self.account.state = "linked"
         self.account._amazon_handle_auth_error(InvalidGrant("again"))
         self.account._amazon_handle_auth_error(InvalidGrant("again"))
-        self.assertEqual(len(self._todos(self.account)), 2)
+        self.assertEqual(len(self._todos(self.account)), 1)
+        self.assertEqual(self.account.state, "reauth")
 
     @mute_logger(LINK_LOGGER)
     def test_handle_auth_error(self):

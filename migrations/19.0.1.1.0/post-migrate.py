@@ -10,8 +10,23 @@ def migrate(cr, version):
     cr.execute(
         """
         UPDATE res_partner SET email = NULL
-         WHERE amazon_buyer_email IS NOT NULL
-           AND lower(email) = lower(amazon_buyer_email)
+         WHERE email ILIKE '%%@marketplace.amazon.%%'
+        """
+    )
+    # reasons once repeated the failing row or the VAT id: our sentences now
+    cr.execute(
+        """
+        UPDATE amazon_seller_order
+           SET reason = 'The sale order could not be created; retry it to see why.'
+         WHERE reason ILIKE '%%Failing row%%' OR reason ILIKE '%%DETAIL:%%'
+        """
+    )
+    cr.execute(
+        """
+        UPDATE amazon_seller_order
+           SET reason = regexp_replace(
+               reason, 'VAT id [^ ]+ is not valid', 'VAT id is not valid', 'g')
+         WHERE reason ILIKE '%%VAT id % is not valid%%'
         """
     )
     # created in the same import as the first Amazon order using them (the
