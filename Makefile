@@ -17,7 +17,7 @@ demo:
 	@bash tools/demo.sh
 
 test:
-	@bash tools/test.sh $(ARGS)
+	@bash tools/test.sh
 
 odoo:
 	@bash tools/dev.sh odoo $(ARGS)

@@ -63,6 +63,8 @@ FEE_PRODUCT_FIELDS = {
 IMPORT_LOCK_NAMESPACE = 742_318
 #: windows start this much before the last synchronisation point
 SYNC_OVERLAP_MINUTES = 10
+#: orders per searchOrders page (Amazon's maximum)
+IMPORT_PAGE_SIZE = 100
 #: seconds "Import now" works before leaving the rest to the scheduled action
 MANUAL_IMPORT_SECONDS = 60
 

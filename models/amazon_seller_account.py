@@ -945,6 +945,7 @@ class AmazonSellerAccount(models.Model):
                     self._amazon_import_marketplace_ids(),
                     last_updated_after=after,
                     before=before,
+                    max_results=const.IMPORT_PAGE_SIZE,
                     pagination_token=token,
                 )
                 for page in pages:
@@ -979,13 +980,13 @@ class AmazonSellerAccount(models.Model):
         )
 
     def _amazon_resume_point(self):
-        """``(last_updated_after, before, pagination_token)`` of this run."""
+        """``(last_updated_after, before, pagination_token)`` of this run.
+
+        A saved token resumes the window with the filters of its first page
+        (Amazon requires the same ones; the token keeps that page's
+        lastUpdatedBefore, which becomes the sync point at the end)."""
         if self.import_next_token and self.import_window_start:
-            return (
-                self.import_window_start,
-                self.import_window_end,
-                self.import_next_token,
-            )
+            return self.import_window_start, None, self.import_next_token
         if self.last_sync:
             start = self.last_sync - timedelta(minutes=const.SYNC_OVERLAP_MINUTES)
         else:
@@ -1003,6 +1004,8 @@ class AmazonSellerAccount(models.Model):
                 "import_window_start": after,
                 "import_window_end": end,
                 "import_next_token": page.next_token or False,
+                # the accounts waiting longest come first in the next slice
+                "last_import_run": fields.Datetime.now(),
             }
         )
 

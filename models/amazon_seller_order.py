@@ -446,7 +446,8 @@ class AmazonSellerOrder(models.Model):
                     binding = self.create(
                         {"account_id": account.id, "amazon_order_id": order_id}
                     )
-                binding._amazon_schedule_retry(reason)
+                concurrent = isinstance(error, psycopg2.errors.TransactionRollbackError)
+                binding._amazon_schedule_retry(reason, at_once=concurrent)
                 binding._amazon_store_payload(raw)
                 return binding
         except Exception as exc:  # noqa: BLE001 - the order must stay visible
@@ -457,14 +458,17 @@ class AmazonSellerOrder(models.Model):
             )
         return self.browse()
 
-    def _amazon_schedule_retry(self, reason):
+    def _amazon_schedule_retry(self, reason, at_once=False):
         """Error state with a growing delay before the next attempt; after
-        the last one a person is asked."""
+        the last one a person is asked. ``at_once``: a concurrent change
+        (another run, a person) made it fail; the same run fetches it again
+        after its next commit, when it sees the other change."""
         self.ensure_one()
         attempt = self.retry_count + 1
         delays = const.RETRY_DELAYS
         next_at = (
-            fields.Datetime.now() + timedelta(minutes=delays[attempt - 1])
+            fields.Datetime.now()
+            + timedelta(minutes=0 if at_once else delays[attempt - 1])
             if attempt <= len(delays)
             else False
         )
@@ -522,6 +526,11 @@ class AmazonSellerOrder(models.Model):
         if isinstance(error, AmazonImportError):
             return _(
                 "The sale order could not be created: %(error)s", error=error.args[0]
+            )
+        if isinstance(error, psycopg2.errors.TransactionRollbackError):
+            return _(
+                "Another process changed the same data at the same moment (e.g. "
+                "the stock of an article); the order is fetched again at once."
             )
         if isinstance(error, psycopg2.Error):
             return _(

@@ -105,40 +105,75 @@ class ResPartner(models.Model):
     amazon_review_ids = fields.One2many(
         "amazon.partner.review", "partner_id", string="Duplicate Reviews"
     )
-    # --- match keys (normalised, see matching.normalize.keys_for) ----------
+    # --- match keys (normalised, see matching.normalize.keys_for); they hold
+    # the relay e-mail and the phone too: read by the search in SQL only ---
     amazon_match_name = fields.Char(
-        compute="_compute_amazon_match_keys", store=True, index="btree_not_null"
+        compute="_compute_amazon_match_keys",
+        store=True,
+        index="btree_not_null",
+        groups="base.group_system",
     )
     amazon_match_company = fields.Char(
-        compute="_compute_amazon_match_keys", store=True, index="btree_not_null"
+        compute="_compute_amazon_match_keys",
+        store=True,
+        index="btree_not_null",
+        groups="base.group_system",
     )
-    amazon_match_street = fields.Char(compute="_compute_amazon_match_keys", store=True)
+    amazon_match_street = fields.Char(
+        compute="_compute_amazon_match_keys", store=True, groups="base.group_system"
+    )
     amazon_match_house_number = fields.Char(
-        compute="_compute_amazon_match_keys", store=True
+        compute="_compute_amazon_match_keys",
+        store=True,
+        groups="base.group_system",
     )
     amazon_match_zip = fields.Char(
-        compute="_compute_amazon_match_keys", store=True, index="btree_not_null"
+        compute="_compute_amazon_match_keys",
+        store=True,
+        index="btree_not_null",
+        groups="base.group_system",
     )
-    amazon_match_city = fields.Char(compute="_compute_amazon_match_keys", store=True)
-    amazon_match_country = fields.Char(compute="_compute_amazon_match_keys", store=True)
+    amazon_match_city = fields.Char(
+        compute="_compute_amazon_match_keys", store=True, groups="base.group_system"
+    )
+    amazon_match_country = fields.Char(
+        compute="_compute_amazon_match_keys", store=True, groups="base.group_system"
+    )
     amazon_match_phone = fields.Char(
-        compute="_compute_amazon_match_keys", store=True, index="btree_not_null"
+        compute="_compute_amazon_match_keys",
+        store=True,
+        index="btree_not_null",
+        groups="base.group_system",
     )
     amazon_match_email = fields.Char(
-        compute="_compute_amazon_match_keys", store=True, index="btree_not_null"
+        compute="_compute_amazon_match_keys",
+        store=True,
+        index="btree_not_null",
+        groups="base.group_system",
     )
     amazon_match_amazon_email = fields.Char(
-        compute="_compute_amazon_match_keys", store=True, index="btree_not_null"
+        compute="_compute_amazon_match_keys",
+        store=True,
+        index="btree_not_null",
+        groups="base.group_system",
     )
     amazon_match_vat = fields.Char(
-        compute="_compute_amazon_match_keys", store=True, index="btree_not_null"
+        compute="_compute_amazon_match_keys",
+        store=True,
+        index="btree_not_null",
+        groups="base.group_system",
     )
     amazon_match_postnummer = fields.Char(
-        compute="_compute_amazon_match_keys", store=True, index="btree_not_null"
+        compute="_compute_amazon_match_keys",
+        store=True,
+        index="btree_not_null",
+        groups="base.group_system",
     )
     # given name, surname, legal form, Packstation: read with the candidates
     # so that they are never normalised again during the duplicate search
-    amazon_match_parts = fields.Char(compute="_compute_amazon_match_keys", store=True)
+    amazon_match_parts = fields.Char(
+        compute="_compute_amazon_match_keys", store=True, groups="base.group_system"
+    )
 
     _amazon_match_zip_street_idx = models.Index(
         "(amazon_match_zip, amazon_match_street) WHERE amazon_match_street IS NOT NULL"

@@ -48,6 +48,9 @@ class Charge(NamedTuple):
     description: str
 
 
+MAX_AMOUNT = Decimal(10) ** 12
+
+
 def money(value, order_id, *, required=False):
     """``{"amount": "1.23", "currencyCode": ...}`` -> Decimal (or None)."""
     if value is None:
@@ -55,9 +58,13 @@ def money(value, order_id, *, required=False):
             raise InvalidResponse(f"order {order_id}: missing money amount")
         return None
     try:
-        return Decimal(str(value["amount"]))
+        amount = Decimal(str(value["amount"]))
     except (KeyError, TypeError, InvalidOperation):
         raise InvalidResponse(f"order {order_id}: unreadable money value") from None
+    # NaN, infinities and absurd amounts (no order is worth 10^12) are not money
+    if not amount.is_finite() or abs(amount) >= MAX_AMOUNT:
+        raise InvalidResponse(f"order {order_id}: impossible money value")
+    return amount
 
 
 class _Split(NamedTuple):

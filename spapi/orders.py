@@ -74,9 +74,28 @@ class AmazonOrder:
 
     @classmethod
     def from_api(cls, raw):
+        """Parse one v2026 order; every shape it cannot read raises
+        InvalidResponse naming the order (never the data)."""
         if not isinstance(raw, dict) or not raw.get("orderId"):
             raise InvalidResponse("order without orderId")
-        oid = str(raw["orderId"])
+        oid = str(raw["orderId"])[:64]
+        try:
+            return cls._from_api(raw, oid)
+        except InvalidResponse:
+            raise
+        except (
+            AttributeError,
+            TypeError,
+            KeyError,
+            IndexError,
+            ValueError,
+            ArithmeticError,
+        ):
+            # a value of another type than the model says somewhere inside
+            raise InvalidResponse(f"order {oid}: unexpected structure") from None
+
+    @classmethod
+    def _from_api(cls, raw, oid):
         items = raw.get("orderItems")
         if not isinstance(items, list):
             raise InvalidResponse(f"order {oid}: orderItems missing")

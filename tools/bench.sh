@@ -10,7 +10,7 @@ eval "$("$DEV" env)"
 export ODOO_SRC
 mkdir -p "$ROOT/bench/results"
 modes=("$@")
-[ ${#modes[@]} -gt 0 ] || modes=(floor import memory ratelimit matching matching-sim febrl)
+[ ${#modes[@]} -gt 0 ] || modes=(floor import memory ratelimit matching matching-sim febrl soak)
 
 fresh_db() {  # a bench database with the addon, from the test template
     local db="$1" tmpl
@@ -70,6 +70,12 @@ for mode in "${modes[@]}"; do
                 "$DEV" run shell -d amazon_bench_match --no-http --log-level=warn \
                 <"$ROOT/bench/match_bench.py" 2>"$ROOT/bench/results/matching.log" \
                 | tee "$ROOT/bench/results/matching.txt" ;;
+        soak)  # the scheduled import for an hour of simulated time, with faults
+            fresh_db amazon_bench_soak
+            echo "==> soak (${SOAK_MINUTES:-60} simulated minutes)"
+            "$DEV" run shell -d amazon_bench_soak --no-http --log-level=warn \
+                <"$ROOT/bench/soak.py" 2>"$ROOT/bench/results/soak.log" \
+                | grep BENCH_RESULT | sed 's/^BENCH_RESULT //' | tee "$ROOT/bench/results/soak.json" ;;
         *) echo "unknown benchmark $mode"; exit 2 ;;
     esac
 done

@@ -8,7 +8,7 @@
 #      killed and run concurrently, tests_system/) in one session.
 # Ends with one line "N passed, M failed, K skipped"; exits non-zero on any
 # failure, when no test ran, and (with CI=true) when a test was skipped.
-#   make test ARGS='-k fbm_order'      one test (any pytest selection)
+#   make test ARGS='-k fbm_order'      some tests (any pytest selection)
 #   TEST_PATHS='tests' make test       only the Odoo tests
 set -uo pipefail
 
@@ -55,6 +55,12 @@ if ! odoo -d "$TEST_DB" -i "$MODULE" --stop-after-init --no-http --log-level=war
     exit 1
 fi
 
+# the system tests copy this one (a template may have no open connection)
+SYS_TEMPLATE="${TEST_DB}_sys"
+db_exists "$SYS_TEMPLATE" && odoo db drop "$SYS_TEMPLATE" >/dev/null 2>&1
+psql_local -c "CREATE DATABASE \"$SYS_TEMPLATE\" TEMPLATE \"$TEST_DB\"" \
+    || { echo "could not copy $TEST_DB for the system tests"; exit 1; }
+
 # --- 2. one pytest session ------------------------------------------------------
 # The Odoo tests are collected under the addon's technical name (the folder of
 # links), so that pytest-odoo imports them as odoo.addons.amazon_seller_connector.
@@ -70,8 +76,10 @@ for path in "${paths[@]}"; do
 done
 echo "==> pytest (pytest-odoo, database $TEST_DB): ${paths[*]}"
 cd "$ROOT"
-extra=("$@")
-PYTHONPATH="$ODOO_SRC" NO_PROXY=127.0.0.1,localhost TEST_DB_TEMPLATE="$TEMPLATE" \
+# ARGS='-k "one or other"': extra pytest arguments, quoted as in a shell
+eval "extra=(${ARGS:-} \"\$@\")"
+export ODOO_SRC PY CONF PGDIR PGPORT PGBIN SYS_TEMPLATE
+PYTHONPATH="$ODOO_SRC" NO_PROXY=127.0.0.1,localhost \
     "$PY" -m pytest -q -rfEs --odoo-config="$CONF" --odoo-database="$TEST_DB" \
     --odoo-http --odoo-extra=http-interface=127.0.0.1 "${targets[@]}" "${extra[@]}" \
     >"$LOGDIR/pytest.log" 2>&1

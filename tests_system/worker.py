@@ -1,0 +1,156 @@
+# Runs inside `odoo-bin shell` (``env`` is given): one Amazon import job of
+# a system test, told what to do by environment variables.
+#
+#   WORKER_ACTION  setup | import | cron | now
+#   ACCOUNT_ID     the account (import, now)
+#   SIM_URL        the simulator (setup)
+#   KILL_AT        hook:n  SIGKILL at the n-th call of the hook (see HOOKS)
+#   DB_KILL_AT     n       the database connection is cut at the n-th order
+#   PAGE_SIZE      orders per searchOrders page
+import json
+import os
+import signal
+import sys
+
+from odoo import Command
+
+module = sys.modules["odoo.addons.amazon_seller_connector"]
+const = sys.modules["odoo.addons.amazon_seller_connector.const"]
+catalogue = sys.modules.get("odoo.addons.amazon_seller_connector.simulator.catalogue")
+if catalogue is None:
+    import importlib
+
+    catalogue = importlib.import_module(
+        "odoo.addons.amazon_seller_connector.simulator.catalogue"
+    )
+
+ACTION = os.environ["WORKER_ACTION"]
+TOKEN = "Atzr|system-tests"
+
+
+def report(**values):
+    print("WORKER_RESULT " + json.dumps(values), flush=True)
+
+
+def setup():
+    """Products of the catalogue, one linked account per simulator."""
+    params = env["ir.config_parameter"].sudo()  # noqa: F821 - odoo shell
+    params.set_param(
+        "amazon_seller_connector.lwa_client_id",
+        "amzn1.application-oa2-client.simulator",
+    )
+    params.set_param(
+        "amazon_seller_connector.lwa_client_secret", "simulator-client-secret"
+    )
+    params.set_param("amazon_seller_connector.custom_endpoint_hosts", "loopback")
+    Product = env["product.product"]  # noqa: F821
+    for entry in catalogue.catalogue():
+        Product.create({"name": entry["title"], "default_code": entry["sku"]})
+    ids = []
+    for number, url in enumerate(os.environ["SIM_URL"].split(","), start=1):
+        account = env["amazon.seller.account"].create(  # noqa: F821
+            {
+                "name": f"System {number}",
+                "api_base_url": url,
+                "import_orders_since": "2020-01-01",
+                "marketplace_ids": [
+                    Command.set(env.ref("amazon_seller_connector.marketplace_de").ids)  # noqa: F821
+                ],
+            }
+        )
+        account.write(
+            {
+                "state": "linked",
+                "selling_partner_id": f"ASYSTEM{number:04d}",
+                "refresh_token": TOKEN,
+            }
+        )
+        ids.append(account.id)
+    env.cr.commit()  # noqa: F821
+    report(accounts=ids)
+
+
+HOOKS = {
+    # between pages: before the commit of a page, and right after it
+    "commit": ("amazon.seller.account", "_amazon_commit", "before"),
+    "aftercommit": ("amazon.seller.account", "_amazon_commit", "after"),
+    # inside an order: before it is processed, once its sale order exists,
+    # during the confirmation, while its raw data is stored
+    "apply": ("amazon.seller.order", "_amazon_apply", "before"),
+    "so": ("sale.order", "_amazon_create_from", "after"),
+    "confirm": ("sale.order", "action_confirm", "before"),
+    "payload": ("amazon.seller.order", "_amazon_store_payload", "before"),
+}
+
+
+def install_kill(spec):
+    hook, number = spec.split(":")
+    model, method, when = HOOKS[hook]
+    cls = type(env[model])  # noqa: F821
+    original = getattr(cls, method)
+    calls = {"n": 0}
+
+    def killing(self, *args, **kwargs):
+        calls["n"] += 1
+        if when == "before" and calls["n"] == int(number):
+            os.kill(os.getpid(), signal.SIGKILL)
+        result = original(self, *args, **kwargs)
+        if when == "after" and calls["n"] == int(number):
+            os.kill(os.getpid(), signal.SIGKILL)
+        return result
+
+    setattr(cls, method, killing)
+
+
+def install_db_kill(number):
+    cls = type(env["amazon.seller.order"])  # noqa: F821
+    original = cls._amazon_apply
+    calls = {"n": 0}
+
+    def cut(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == int(number):
+            # the connection is lost: PostgreSQL ends this backend
+            self.env.cr.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+        return original(self, *args, **kwargs)
+
+    cls._amazon_apply = cut
+
+
+def run():
+    if os.environ.get("PAGE_SIZE"):
+        const.IMPORT_PAGE_SIZE = int(os.environ["PAGE_SIZE"])
+    if os.environ.get("KILL_AT"):
+        install_kill(os.environ["KILL_AT"])
+    if os.environ.get("DB_KILL_AT"):
+        install_db_kill(os.environ["DB_KILL_AT"])
+    Account = env["amazon.seller.account"]  # noqa: F821
+    # the simulator is on this machine; no waiting for Amazon's rates
+    type(Account)._amazon_client_options = lambda self, purpose="api": {
+        "time_scale": 1000.0,
+        "max_retries": 2,
+        "backoff_base": 0.01,
+        "backoff_cap": 0.05,
+    }
+    if ACTION == "cron":
+        cron = env.ref("amazon_seller_connector.ir_cron_import_orders")  # noqa: F821
+        cron.method_direct_trigger()
+        report(result="cron")
+        return
+    account = Account.browse(int(os.environ["ACCOUNT_ID"]))
+    if ACTION == "now":
+        try:
+            account.with_user(env.ref("base.user_admin")).action_import_orders()  # noqa: F821
+            result = "now"
+        except module.exceptions.UserError as error:
+            result = f"refused: {error.args[0][:60]}"
+    else:
+        result = account._amazon_run_import(budget=600)
+    env.cr.commit()  # noqa: F821
+    report(result=result)
+
+
+if ACTION == "setup":
+    setup()
+else:
+    run()
