@@ -1,6 +1,7 @@
 """Shipment confirmations: Orders API v0 ``confirmShipment`` and the order
 fulfilment feed share these rules and state changes."""
 
+import re
 import threading
 
 from .bodies import checked, json_body
@@ -41,6 +42,8 @@ TRACKED_CARRIERS = frozenset(
     )
 )  # fmt: skip
 SHIP_DATE_SLACK = 3600
+#: tracking numbers the simulator accepts: 8 to 40 letters, digits and dashes
+TRACKING_FORMAT = re.compile(r"^[A-Za-z0-9-]{8,40}$")
 ALREADY_FULFILLED = (
     "Failed to create package due to not finding a matching package or order "
     "already fulfilled."
@@ -260,6 +263,13 @@ class Shipments:
                 "TrackingNumber: is required"
                 + (f" for carrier '{carrier}'." if carrier else "."),
                 feed_code="18036",
+            )
+        if tracking and not TRACKING_FORMAT.match(tracking):
+            # the simulator's own rule (Amazon checks numbers per carrier)
+            raise ShipmentError(
+                f"TrackingNumber: is invalid, '{tracking[:40]}' is not a tracking "
+                "number of the carrier.",
+                feed_code="18039",
             )
         shipped = parse_iso(shipment["shipDate"])
         if shipped < parse_iso(order["createdTime"]):

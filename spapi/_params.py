@@ -15,6 +15,7 @@ DEFAULT_INCLUDED = (
     "FULFILLMENT",
     "CANCELLATION",
     "TAX",
+    "PACKAGES",
 )
 
 

@@ -200,6 +200,7 @@ class SpApiClient:
         """Called by the transport for every SP-API response."""
         operation = self._operation
         bucket = getattr(self._ctx, "rate_key", None) or operation
+        self._ctx.request_id = res.headers.get("x-amzn-RequestId")
         header = res.headers.get("x-amzn-RateLimit-Limit")
         if header and bucket:
             self.rate_limiter.update_from_header(self.account_key, bucket, header)
@@ -209,6 +210,16 @@ class SpApiClient:
             res.status_code,
             res.headers.get("x-amzn-RequestId"),
         )
+
+    @property
+    def last_request_id(self):
+        """``x-amzn-RequestId`` of this thread's last SP-API response."""
+        return getattr(self._ctx, "request_id", None)
+
+    def wait_time(self, operation):
+        """Seconds until ``operation`` (a rate-limit key such as
+        ``"confirmShipment"``) may be sent without waiting; takes no token."""
+        return self.rate_limiter.wait_time(self.account_key, operation)
 
     def _budget(self, max_retries):
         budget = self.max_retries if max_retries is None else max_retries

@@ -50,6 +50,7 @@ class AmazonOrderLine:
     tax_included: bool | None
     proceeds_total: Decimal | None
     charges: tuple  # of charges.Charge
+    cancel_requester: str | None = None  # BUYER, SELLER, ... asked to cancel
 
     @classmethod
     def from_api(cls, raw, order_id, default_included=True):
@@ -79,6 +80,10 @@ class AmazonOrderLine:
                 proceeds, total, order_id, default_included, labels
             )
         fulfil = _dict(raw.get("fulfillment"), order_id, "fulfillment")
+        cancellation = _dict(raw.get("cancellation"), order_id, "cancellation")
+        request = _dict(
+            cancellation.get("cancellationRequest"), order_id, "cancellationRequest"
+        )
         return cls(
             order_item_id=str(raw["orderItemId"]),
             sku=product.get("sellerSku"),
@@ -98,6 +103,7 @@ class AmazonOrderLine:
             tax_included=included,
             proceeds_total=total,
             charges=tuple(charges),
+            cancel_requester=request.get("requester") or None,
         )
 
     @staticmethod

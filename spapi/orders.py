@@ -20,7 +20,42 @@ from .parties import Address, Buyer
 
 NET_PRICE_COUNTRIES = frozenset({"US", "CA"})
 
-__all__ = ["AmazonOrder", "AmazonOrderLine", "Charge", "parse_check"]
+__all__ = ["AmazonOrder", "AmazonOrderLine", "AmazonPackage", "Charge", "parse_check"]
+
+
+@dataclass(frozen=True)
+class AmazonPackage:
+    """A package Amazon holds for the order (``includedData=PACKAGES``)."""
+
+    reference: str | None
+    carrier: str | None
+    shipping_service: str | None
+    tracking_number: str | None
+    ship_time: datetime | None
+    status: str | None
+    items: tuple  # of (order item id, quantity)
+
+    @classmethod
+    def from_api(cls, raw, order_id):
+        if not isinstance(raw, dict):
+            raise InvalidResponse(f"order {order_id}: package is not an object")
+        status = raw.get("packageStatus")
+        items = tuple(
+            (str(item.get("orderItemId")), int(item.get("quantity") or 0))
+            for item in raw.get("packageItems") or ()
+            if isinstance(item, dict) and item.get("orderItemId")
+        )
+        return cls(
+            reference=raw.get("packageReferenceId"),
+            carrier=raw.get("carrier"),
+            shipping_service=raw.get("shippingService"),
+            tracking_number=raw.get("trackingNumber") or None,
+            ship_time=parse_datetime(raw.get("shipTime"), order_id)
+            if raw.get("shipTime")
+            else None,
+            status=status.get("status") if isinstance(status, dict) else None,
+            items=items,
+        )
 
 
 @dataclass(frozen=True)
@@ -35,6 +70,7 @@ class AmazonOrder:
     fulfillment_status: str | None  # PENDING, UNSHIPPED, SHIPPED, ...
     fulfilled_by: str | None  # AMAZON (FBA) or MERCHANT (FBM)
     service_level: str | None
+    earliest_ship_date: datetime | None
     latest_ship_date: datetime | None
     latest_delivery_date: datetime | None
     programs: tuple
@@ -44,6 +80,7 @@ class AmazonOrder:
     grand_total: Decimal | None  # Amazon's proceeds.grandTotal
     lines: tuple  # of AmazonOrderLine
     order_charges: tuple  # order-level charges (DELIVERY_TIP, ...)
+    packages: tuple = ()  # of AmazonPackage (includedData=PACKAGES)
 
     @property
     def purchase_date(self):
@@ -66,6 +103,20 @@ class AmazonOrder:
     @property
     def priced(self):
         return self.grand_total is not None or any(ln.priced for ln in self.lines)
+
+    @property
+    def buyer_cancellation_requested(self):
+        """True when the buyer asked to cancel an item (before shipping)."""
+        return any(line.cancel_requester == "BUYER" for line in self.lines)
+
+    @property
+    def gift_wrap(self):
+        levels = [ln.gift_wrap_level for ln in self.lines if ln.gift_wrap_level]
+        return ", ".join(dict.fromkeys(levels)) or None
+
+    @property
+    def tracking_numbers(self):
+        return tuple(p.tracking_number for p in self.packages if p.tracking_number)
 
     @property
     def gift_message(self):
@@ -119,6 +170,7 @@ class AmazonOrder:
             fulfillment_status=fulfil.get("fulfillmentStatus"),
             fulfilled_by=fulfil.get("fulfilledBy"),
             service_level=fulfil.get("fulfillmentServiceLevel"),
+            earliest_ship_date=_window_start(fulfil.get("shipByWindow"), oid),
             latest_ship_date=_window_end(fulfil.get("shipByWindow"), oid),
             latest_delivery_date=_window_end(fulfil.get("deliverByWindow"), oid),
             programs=tuple(raw.get("programs") or ()),
@@ -128,6 +180,10 @@ class AmazonOrder:
             grand_total=ch.money(proceeds.get("grandTotal"), oid),
             lines=lines,
             order_charges=tuple(_order_charges(proceeds, lines, oid)),
+            packages=tuple(
+                AmazonPackage.from_api(package, oid)
+                for package in raw.get("packages") or ()
+            ),
         )
 
     def charges(self):
@@ -165,6 +221,12 @@ def _alias(raw, alias_type):
         if isinstance(alias, dict) and alias.get("aliasType") == alias_type:
             return alias.get("aliasId")
     return None
+
+
+def _window_start(window, order_id):
+    if not isinstance(window, dict) or not window.get("earliestDateTime"):
+        return None
+    return parse_datetime(window.get("earliestDateTime"), order_id)
 
 
 def _window_end(window, order_id):

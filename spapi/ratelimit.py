@@ -50,6 +50,14 @@ class TokenBucket:
             sleep(wait)
         return wait
 
+    def wait_time(self):
+        """Seconds until one token is there (0 when there is one now)."""
+        with self._lock:
+            self._refill()
+            if self._tokens >= 1.0:
+                return 0.0
+            return (1.0 - self._tokens) / (self.rate * self.time_scale)
+
     @property
     def tokens(self):
         with self._lock:
@@ -98,6 +106,9 @@ class RateLimiter:
                 )
                 self._buckets[key] = bucket
             return bucket
+
+    def wait_time(self, account_key, operation):
+        return self.bucket(account_key, operation).wait_time()
 
     def acquire(self, account_key, operation, sleep=None):
         """Block until a request may be sent; return the seconds slept."""

@@ -186,12 +186,12 @@ def test_package_reference_reuse(make_sim, clock):
     token = access_token(sim)
     order = unshipped(sim, qty=2)
     iid = order["orderItems"][0]["orderItemId"]
-    for tracking in ("111", "222"):
+    for tracking in ("11111111", "22222222"):
         payload = body(order, [(iid, 1)], "5", clock, trackingNumber=tracking)
         r = api_call(sim, "POST", confirm_path(order["orderId"]), token, json=payload)
         assert r.status_code == 204, r.text
     got = sim.order(order["orderId"])
-    assert [p["trackingNumber"] for p in got["packages"]] == ["222"]
+    assert [p["trackingNumber"] for p in got["packages"]] == ["22222222"]
     assert got["orderItems"][0]["fulfillment"]["quantityFulfilled"] == 1
     strict = make_sim(generate=400, seed=3, marketplaces=("DE",), package_edits=False)
     order = unshipped(strict, qty=2)

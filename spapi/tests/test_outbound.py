@@ -86,6 +86,18 @@ def test_confirm_shipment_204_sends_the_model_body(stub, make_client):
     assert request["headers"]["x-amz-access-token"] == "Atza|for-Atzr|one"
 
 
+def test_confirm_shipment_request_id_and_wait_time(stub, make_client):
+    stub.on(CONFIRM, Reply(204, headers={"x-amzn-RequestId": "rid-confirm-1"}))
+    client = make_client()
+    assert client.wait_time("confirmShipment") == 0
+    client.confirm_shipment(ORDER, DE, _package())
+    assert client.last_request_id == "rid-confirm-1"
+    for _ in range(9):  # the rest of the burst of 10
+        client.confirm_shipment(ORDER, DE, _package())
+    # the bucket is empty: the next token comes at 2 per second
+    assert 0 < client.wait_time("confirmShipment") <= 0.5
+
+
 def test_confirm_shipment_sandbox_example_body(stub, make_client):
     stub.on(CONFIRM, Reply(200, {}))  # the model's sandbox answer: "response": {}
     client = make_client()

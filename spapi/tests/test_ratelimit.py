@@ -28,6 +28,20 @@ def test_burst_then_paced_at_rate():
     assert bucket.tokens == pytest.approx(3)
 
 
+def test_wait_time_takes_no_token():
+    t = FakeTime()
+    bucket = TokenBucket(0.5, 2, clock=t.clock)
+    assert bucket.wait_time() == 0
+    bucket.acquire(t.sleep)
+    bucket.acquire(t.sleep)
+    assert bucket.wait_time() == pytest.approx(2.0)
+    assert bucket.wait_time() == pytest.approx(2.0), "asking twice changes nothing"
+    t.now += 1.5
+    assert bucket.wait_time() == pytest.approx(0.5)
+    limiter = RateLimiter(clock=t.clock)
+    assert limiter.wait_time("acct", "createFeed") == 0
+
+
 def test_time_scale_refills_faster():
     t = FakeTime()
     bucket = TokenBucket(0.0056, 1, time_scale=100, clock=t.clock)
