@@ -2,6 +2,9 @@ from . import amazon_seller_marketplace
 from . import amazon_seller_account
 from . import amazon_oauth_state
 from . import amazon_seller_order
+from . import amazon_seller_operation
+from . import amazon_carrier
+from . import amazon_carrier_mapping
 from . import amazon_seller_sku
 from . import amazon_match_criterion
 from . import amazon_partner_pair
@@ -14,4 +17,5 @@ from . import res_config_settings
 from . import res_partner
 from . import sale_order
 from . import sale_order_line
+from . import stock_picking
 from . import stock_warehouse

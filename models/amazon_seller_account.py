@@ -255,6 +255,26 @@ class AmazonSellerAccount(models.Model):
         "so that Amazon-fulfilled orders never take stock from your shelves.",
     )
 
+    # --- Shipping ------------------------------------------------------------
+    carrier_mapping_ids = fields.One2many(
+        "amazon.carrier.mapping",
+        "account_id",
+        string="Carriers",
+        help="Which Amazon carrier code and ship method each of your shipping "
+        "methods is sent with. Unmapped shipping methods are recognised by their "
+        "name (DHL, DPD, GLS, ...) or sent by name.",
+    )
+    ship_by_warning_hours = fields.Integer(
+        string="Warn Before Ship-by (Hours)",
+        default=24,
+        help="Unshipped orders whose ship-by window ends within these hours are "
+        "listed as due and get a to-do.",
+    )
+    operation_ids = fields.One2many("amazon.seller.operation", "account_id")
+    operation_error_count = fields.Integer(
+        string="Transmission Errors", compute="_compute_operation_error_count"
+    )
+
     # --- Order import -------------------------------------------------------
     import_orders_since = fields.Date(
         string="Import Orders Created Since",
@@ -361,6 +381,16 @@ class AmazonSellerAccount(models.Model):
             )
             account.review_count = counts.get((account.id, "review"), 0)
             account.error_count = counts.get((account.id, "error"), 0)
+
+    def _compute_operation_error_count(self):
+        groups = self.env["amazon.seller.operation"]._read_group(
+            [("account_id", "in", self.ids), ("state", "=", "error")],
+            ["account_id"],
+            ["__count"],
+        )
+        counts = {account.id: count for account, count in groups}
+        for account in self:
+            account.operation_error_count = counts.get(account.id, 0)
 
     def _compute_match_review_count(self):
         groups = self.env["amazon.partner.review"]._read_group(
@@ -748,6 +778,12 @@ class AmazonSellerAccount(models.Model):
         self.activity_feedback(
             [TODO], feedback=self.env._("The Amazon account was re-authorized.")
         )
+        Operation = self.env["amazon.seller.operation"]
+        if Operation.search_count(
+            [("account_id", "=", self.id), ("state", "in", ("to_send", "sent"))],
+            limit=1,
+        ):
+            Operation._amazon_trigger_sender()  # what waited goes out now
         _logger.info("Amazon account %s linked", self.id)
 
     def _amazon_prepare_link_values(self, participations):

@@ -10,22 +10,31 @@ account only hands over the pages of its import runs
 
 import json
 import logging
+import re
 from collections import Counter
 from datetime import timedelta
 
 import psycopg2
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL, mute_logger, split_every
 
 from .. import const
 from ..exceptions import AmazonImportError
 from ..matching.buyer import buyer_values
 from ..redact import buyer_data_guard, db_error_text, describe_db_error
-from ..spapi import AmazonOrder, SpApiError
+from ..spapi import AmazonOrder, SpApiError, format_date
+from ..spapi.shipments import OrderFulfilment, fulfilment_feed
 from ..utils import commit_progress
 
 _logger = logging.getLogger(__name__)
+
+#: operation kinds that confirm shipments
+SHIPMENT_KINDS = ("confirm_shipment", "fulfilment_feed")
+#: Amazon statuses of a merchant order still (partly) to ship
+UNSHIPPED = ("UNSHIPPED", "PARTIALLY_SHIPPED")
+TRACKING_SEPARATORS = re.compile(r"[\s,;]+")
 
 
 class AmazonSellerOrder(models.Model):
@@ -115,6 +124,65 @@ class AmazonSellerOrder(models.Model):
     seller_central_url = fields.Char(
         string="Seller Central", compute="_compute_seller_central_url"
     )
+    # --- shipping (merchant-fulfilled orders) --------------------------------
+    service_level = fields.Char(
+        string="Shipping Service", readonly=True, help="Amazon's service level."
+    )
+    ship_by_start = fields.Datetime(string="Ship From", readonly=True)
+    ship_by_end = fields.Datetime(
+        string="Ship By",
+        readonly=True,
+        index="btree_not_null",
+        help="The end of Amazon's ship-by window: confirm the shipment before it.",
+    )
+    ship_by_due = fields.Boolean(
+        string="Shipping Due",
+        compute="_compute_ship_by_due",
+        search="_search_ship_by_due",
+        help="Not shipped yet and the ship-by window ends within the account's "
+        "warning time (or has ended).",
+    )
+    buyer_cancel_requested = fields.Boolean(
+        string="Buyer Asks to Cancel",
+        readonly=True,
+        help="The buyer asked Amazon to cancel (an item of) this order before it "
+        "shipped: cancel the sale order, or ship it.",
+    )
+    gift_wrap = fields.Char(readonly=True, help="Amazon's gift-wrap choice.")
+    operation_ids = fields.One2many(
+        "amazon.seller.operation", "binding_id", string="Transmissions"
+    )
+    shipment_state = fields.Selection(
+        [
+            ("none", "Not Confirmed"),
+            ("pending", "Confirmation Pending"),
+            ("error", "Confirmation Failed"),
+            ("partial", "Partially Confirmed"),
+            ("done", "Confirmed"),
+        ],
+        string="Shipment Confirmation",
+        compute="_compute_shipment_state",
+        store=True,
+    )
+    amazon_tracking_numbers = fields.Char(
+        string="Tracking Numbers at Amazon",
+        readonly=True,
+        help="The tracking numbers of the packages Amazon holds.",
+    )
+    tracking_mismatch = fields.Boolean(
+        readonly=True,
+        help="Amazon holds a tracking number that no delivery of the order has.",
+    )
+    amazon_shipped = fields.Json(
+        string="Shipped at Amazon",
+        readonly=True,
+        copy=False,
+        help="What Amazon holds shipped, at the last import: quantities per "
+        "order item and the package references.",
+    )
+    amazon_synced_at = fields.Datetime(
+        string="Last Read from Amazon", readonly=True, copy=False
+    )
 
     _account_order_uniq = models.Constraint(
         "UNIQUE(account_id, amazon_order_id)",
@@ -136,6 +204,62 @@ class AmazonSellerOrder(models.Model):
                 if marketplace and record.amazon_order_id
                 else False
             )
+
+    @api.depends(
+        "operation_ids.state",
+        "operation_ids.kind",
+        "fulfillment_channel",
+        "amazon_status",
+    )
+    def _compute_shipment_state(self):
+        for record in self:
+            operations = record.operation_ids.filtered(
+                lambda o: o.kind in SHIPMENT_KINDS and o.state != "cancelled"
+            )
+            states = set(operations.mapped("state"))
+            if not operations:
+                record.shipment_state = "none"
+            elif "error" in states:
+                record.shipment_state = "error"
+            elif states & {"to_send", "sent"}:
+                record.shipment_state = "pending"
+            elif record._amazon_unconfirmed_quantities():
+                record.shipment_state = "partial"
+            else:
+                record.shipment_state = "done"
+
+    def _compute_ship_by_due(self):
+        now = fields.Datetime.now()
+        for record in self:
+            limit = now + timedelta(hours=record.account_id.ship_by_warning_hours)
+            record.ship_by_due = bool(
+                record.fulfillment_channel == "fbm"
+                and record.sale_order_id
+                and record.amazon_status in UNSHIPPED
+                and record.shipment_state in ("none", "error", "partial")
+                and record.ship_by_end
+                and record.ship_by_end <= limit
+            )
+
+    def _search_ship_by_due(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            return NotImplemented
+        wanted = (operator == "=") == value
+        now = fields.Datetime.now()
+        ids = []
+        for account in self.env["amazon.seller.account"].search([]):
+            limit = now + timedelta(hours=account.ship_by_warning_hours)
+            ids += self.search(
+                [
+                    ("account_id", "=", account.id),
+                    ("fulfillment_channel", "=", "fbm"),
+                    ("sale_order_id", "!=", False),
+                    ("amazon_status", "in", list(UNSHIPPED)),
+                    ("shipment_state", "in", ["none", "error", "partial"]),
+                    ("ship_by_end", "<=", limit),
+                ]
+            ).ids
+        return [("id", "in" if wanted else "not in", ids)]
 
     # ------------------------------------------------------------------
     # Actions
@@ -264,7 +388,8 @@ class AmazonSellerOrder(models.Model):
             return binding, None
         if account._amazon_is_before_start(order):
             return self.browse(), "ignored"
-        binding = self.create(
+        # its first outcome is no change worth a line in the chatter
+        binding = self.with_context(tracking_disable=True).create(
             {"account_id": account.id, "amazon_order_id": order.order_id}
         )
         return binding, None
@@ -286,6 +411,7 @@ class AmazonSellerOrder(models.Model):
         self.ensure_one()
         action = const.status_action(order.fulfilled_by, order.fulfillment_status)
         values = self._amazon_order_values(order)
+        asked_before = self.buyer_cancel_requested
         if action == const.CANCEL:
             outcome = self._amazon_cancel(values)
         elif self.sale_order_id:
@@ -304,7 +430,34 @@ class AmazonSellerOrder(models.Model):
                 ),
             )
         self._amazon_store_payload(raw)
+        if self.buyer_cancel_requested and not asked_before and self.sale_order_id:
+            self._amazon_warn_cancel_request()
+        if order.tracking_numbers:
+            self._amazon_compare_tracking(order.tracking_numbers)
         return outcome
+
+    def _amazon_warn_cancel_request(self):
+        """The buyer asked to cancel: the salesperson decides before shipping."""
+        sale_order = self.sale_order_id
+        sale_order.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=self.env._("Buyer asks to cancel the Amazon order"),
+            note=self.env._(
+                "The buyer asked Amazon to cancel %(order)s. Cancel the sale order "
+                "(nothing is confirmed to Amazon then) or ship it.",
+                order=self.amazon_order_id,
+            ),
+            user_id=(
+                sale_order.user_id or self.account_id.responsible_id or self.env.user
+            ).id,
+        )
+
+    def _amazon_compare_tracking(self, amazon_numbers):
+        """Flag a tracking number Amazon holds that no delivery of ours has."""
+        ours = set()
+        for picking in self.sale_order_id.picking_ids:
+            ours |= set(picking._amazon_tracking_numbers())
+        self.tracking_mismatch = bool(set(amazon_numbers) - ours)
 
     def _amazon_order_values(self, order):
         marketplace = self.env["amazon.seller.marketplace"]._amazon_by_marketplace_id(
@@ -318,6 +471,22 @@ class AmazonSellerOrder(models.Model):
             "amazon_last_update": order.last_updated,
             "retry_count": 0,
             "next_retry_at": False,
+            "service_level": order.service_level or False,
+            "ship_by_start": order.earliest_ship_date or False,
+            "ship_by_end": order.latest_ship_date or False,
+            "buyer_cancel_requested": order.buyer_cancellation_requested
+            and order.fulfillment_status in UNSHIPPED,
+            "gift_wrap": order.gift_wrap or False,
+            "amazon_tracking_numbers": ", ".join(order.tracking_numbers) or False,
+            "amazon_shipped": {
+                "items": {
+                    line.order_item_id: line.quantity_shipped
+                    for line in order.lines
+                    if line.quantity_shipped
+                },
+                "packages": [p.reference for p in order.packages if p.reference],
+            },
+            "amazon_synced_at": fields.Datetime.now(),
         }
 
     def _amazon_save(self, values, state, reason):
@@ -393,7 +562,7 @@ class AmazonSellerOrder(models.Model):
             sale_order.date_order = order.purchase_date
             if order.is_fba:
                 sale_order._amazon_deliver_fba()
-        Partner._amazon_note_match(sale_order, match, review)
+        Partner._amazon_note_match(account, sale_order, match, review)
         total_notes = sale_order._amazon_check_total(order)
         notes += total_notes
         state = "review" if notes else "imported"
@@ -423,6 +592,214 @@ class AmazonSellerOrder(models.Model):
             note=reason,
             user_id=(self.account_id.responsible_id or self.env.user).id,
         )
+
+    # ------------------------------------------------------------------
+    # Shipment confirmation (merchant-fulfilled orders)
+    # ------------------------------------------------------------------
+    def _amazon_queue_shipment(self, picking):
+        """Queue the confirmation of what ``picking`` shipped: one operation
+        per package, only for quantities not confirmed yet (a return and a
+        new delivery never confirm an item twice)."""
+        self.ensure_one()
+        if self.fulfillment_channel != "fbm":
+            return self.env["amazon.seller.operation"]  # Amazon ships FBA orders
+        Operation = self.env["amazon.seller.operation"]
+        operations = Operation
+        for index, (kind, payload) in enumerate(self._amazon_shipments(picking)):
+            operations |= Operation._amazon_queue(
+                self.account_id,
+                kind,
+                f"ship:{self.amazon_order_id}:{picking.id}:{index}",
+                payload,
+                binding_id=self,
+                picking_id=picking,
+            )
+        return operations
+
+    def _amazon_shipment_payload(self, picking, operation):
+        """The payload of ``operation`` built anew from the delivery (after
+        a correction); None when the delivery no longer gives one."""
+        index = int(operation.idempotency_key.rsplit(":", 1)[1])
+        # the delivery's own operations are built anew together
+        same_delivery = self.operation_ids.filtered(lambda o: o.picking_id == picking)
+        shipments = self._amazon_shipments(picking, exclude=same_delivery)
+        if index >= len(shipments):
+            return None
+        kind, payload = shipments[index]
+        operation.kind = kind
+        return payload
+
+    def _amazon_shipments(self, picking, exclude=None):
+        """``[(kind, payload)]``: one per package of the delivery."""
+        remaining = self._amazon_unconfirmed_quantities(exclude=exclude)
+        shipped = picking._amazon_shipped_items()
+        packages = picking._amazon_packages(shipped, remaining)
+        if not packages:
+            return []
+        carrier = picking._amazon_carrier(self.account_id)
+        tracking = picking._amazon_tracking_numbers()
+        if not tracking and len(packages) == 1 and carrier["allow_untracked"]:
+            return [
+                (
+                    "fulfilment_feed",
+                    self._amazon_feed_payload(picking, carrier, packages[0]),
+                )
+            ]
+        result = []
+        for index, items in enumerate(packages):
+            number = (
+                tracking[index]
+                if index < len(tracking)
+                else (tracking[-1:] or [None])[0]
+            )
+            result.append(
+                (
+                    "confirm_shipment",
+                    self._amazon_package_payload(
+                        picking, carrier, number, index, items
+                    ),
+                )
+            )
+        return result
+
+    def _amazon_package_payload(self, picking, carrier, tracking, index, items):
+        package = {
+            # unique per order, a positive number sent as a string
+            "packageReferenceId": str(picking.id * 100 + index + 1),
+            "carrierCode": carrier["code"],
+            "trackingNumber": tracking,
+            "shipDate": format_date(picking.date_done or fields.Datetime.now()),
+            "orderItems": [
+                {"orderItemId": item_id, "quantity": quantity}
+                for item_id, quantity in sorted(items.items())
+            ],
+        }
+        if carrier.get("name"):
+            package["carrierName"] = carrier["name"]
+        if carrier.get("method"):
+            package["shippingMethod"] = carrier["method"]
+        return {
+            "order_id": self.amazon_order_id,
+            "marketplace_id": self.marketplace_id.amazon_marketplace_id,
+            "package": package,
+        }
+
+    def _amazon_feed_payload(self, picking, carrier, items):
+        """An untracked shipment (a letter): the order fulfilment feed."""
+        document = fulfilment_feed(
+            self.account_id.selling_partner_id or "UNKNOWN",
+            [
+                OrderFulfilment(
+                    order_id=self.amazon_order_id,
+                    fulfillment_date=picking.date_done or fields.Datetime.now(),
+                    carrier_code=carrier["code"],
+                    carrier_name=carrier.get("name"),
+                    shipping_method=carrier.get("method"),
+                    items=tuple(sorted(items.items())),
+                )
+            ],
+        )
+        return {
+            "order_id": self.amazon_order_id,
+            "marketplace_id": self.marketplace_id.amazon_marketplace_id,
+            "document": document.decode("utf-8"),
+            "items": dict(sorted(items.items())),
+        }
+
+    def _amazon_unconfirmed_quantities(self, exclude=None):
+        """``{order item id: quantity}`` ordered but not shipped at Amazon
+        (as the last import saw it) nor confirmed or queued by us since."""
+        self.ensure_one()
+        ordered = {}
+        # a few fields of the lines, not all of them
+        lines = self.with_context(prefetch_fields=False).sale_order_id.order_line
+        for line in lines.filtered("amazon_order_item_id"):
+            quantity = int(
+                line.product_uom_id._compute_quantity(
+                    line.product_uom_qty, line.product_id.uom_id
+                )
+                if line.product_id
+                else line.product_uom_qty
+            )
+            ordered[line.amazon_order_item_id] = (
+                ordered.get(line.amazon_order_item_id, 0) + quantity
+            )
+        amazon = self.amazon_shipped or {}
+        for item_id, quantity in (amazon.get("items") or {}).items():
+            if item_id in ordered:
+                ordered[item_id] -= quantity
+        operations = self.operation_ids.filtered(
+            lambda o: o.kind in SHIPMENT_KINDS
+            and o.state != "cancelled"
+            and not o._amazon_seen_by_amazon()
+        ) - (exclude or self.env["amazon.seller.operation"])
+        for operation in operations:
+            for item_id, quantity in operation._amazon_shipped_items().items():
+                ordered[item_id] = ordered.get(item_id, 0) - quantity
+        return {item: qty for item, qty in ordered.items() if qty > 0}
+
+    def _amazon_check_shippable(self, operation):
+        """Checks just before sending: a cancelled order is never confirmed,
+        a parcel needs its tracking number."""
+        record = self.with_context(prefetch_fields=False)  # two fields only
+        if (
+            record.amazon_status == "CANCELLED"
+            or record.sale_order_id.state == "cancel"
+        ):
+            raise UserError(
+                self.env._("The order is cancelled: nothing is confirmed to Amazon.")
+            )
+        data = json.loads(operation.payload)
+        package = data.get("package")
+        if package is not None and not package.get("trackingNumber"):
+            raise UserError(
+                self.env._(
+                    "The delivery %(picking)s has no tracking number. Enter it on the "
+                    "delivery (Tracking Reference) and send again; letters without "
+                    "tracking number need a carrier mapping that allows untracked "
+                    "shipments.",
+                    picking=operation.picking_id.name or "-",
+                )
+            )
+
+    def _amazon_operation_done(self, operation):
+        """Amazon accepted a confirmation (the state is computed)."""
+        operation.picking_id.activity_feedback(
+            ["mail.mail_activity_data_todo"],
+            feedback=self.env._("Confirmed to Amazon."),
+        )
+
+    def _amazon_operation_failed(self, operation):
+        """A confirmation failed: the order shows it (the state is computed)."""
+        return True
+
+    @api.model
+    def _cron_ship_by_reminders(self):
+        """A to-do on every merchant-fulfilled order whose ship-by window
+        ends soon (or has ended) and that is not confirmed yet."""
+        summary = self.env._("Ship the Amazon order")
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        for record in self.search([("ship_by_due", "=", True)]):
+            sale_order = record.sale_order_id
+            if sale_order.activity_ids.filtered(
+                lambda a: a.activity_type_id == todo and a.summary == summary
+            ):
+                continue
+            sale_order.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=summary,
+                note=self.env._(
+                    "Amazon expects %(order)s to ship by %(date)s.",
+                    order=record.amazon_order_id,
+                    date=fields.Datetime.to_string(record.ship_by_end),
+                ),
+                date_deadline=fields.Date.to_date(record.ship_by_end),
+                user_id=(
+                    sale_order.user_id
+                    or record.account_id.responsible_id
+                    or self.env.user
+                ).id,
+            )
 
     # ------------------------------------------------------------------
     # Errors and retries

@@ -631,11 +631,12 @@ class ResPartner(models.Model):
         )
 
     @api.model
-    def _amazon_note_match(self, sale_order, decision, review):
-        """Say on the sale order what the duplicate search did."""
+    def _amazon_note_match(self, account, sale_order, decision, review):
+        """Say on the sale order what the duplicate search did (a link by
+        the Amazon buyer e-mail alone, without the search, needs no word)."""
         _ = self.env._
         reason = self._amazon_match_reason(decision)
-        if decision.decision == "link":
+        if decision.decision == "link" and account.duplicate_search:
             # no customer name in the chatter: it outlives the retention
             # period; the order's customer field shows who it is
             sale_order.message_post(

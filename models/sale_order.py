@@ -15,6 +15,9 @@ AMAZON_FIELDS = frozenset(
         "amazon_gift_message",
         "amazon_unknown_sku",
         "amazon_total_mismatch",
+        "amazon_cancel_requested",
+        "amazon_ship_by",
+        "amazon_shipment_state",
     )
 )
 
@@ -65,6 +68,17 @@ class SaleOrder(models.Model):
     )
     amazon_seller_central_url = fields.Char(
         string="Seller Central", related="amazon_binding_id.seller_central_url"
+    )
+    amazon_cancel_requested = fields.Boolean(
+        string="Buyer Asks to Cancel",
+        related="amazon_binding_id.buyer_cancel_requested",
+    )
+    amazon_ship_by = fields.Datetime(
+        string="Ship By (Amazon)", related="amazon_binding_id.ship_by_end"
+    )
+    amazon_shipment_state = fields.Selection(
+        string="Amazon Shipment Confirmation",
+        related="amazon_binding_id.shipment_state",
     )
 
     @api.model_create_multi

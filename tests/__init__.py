@@ -13,3 +13,4 @@ from . import test_security_attacks
 from . import test_partner_review_security
 from . import test_data_protection
 from . import test_fuzz_import
+from . import test_shipment

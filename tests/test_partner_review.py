@@ -22,7 +22,7 @@ class TestPartnerReview(MatchingCommon):
         order = self.env["sale.order"].create(
             {"partner_id": customer.id, "partner_shipping_id": delivery.id}
         )
-        Partner._amazon_note_match(order, decision, review)
+        Partner._amazon_note_match(self.account, order, decision, review)
         result = {"decision": decision.decision, "review_id": review.id}
         return customer, order, result
 

@@ -7,6 +7,8 @@
 #   KILL_AT        hook:n  SIGKILL at the n-th call of the hook (see HOOKS)
 #   DB_KILL_AT     n       the database connection is cut at the n-th order
 #   PAGE_SIZE      orders per searchOrders page
+#   (ship)         validate every open Amazon delivery, one batch, commit
+#   (send)         run the outbound sender until nothing is due
 import json
 import os
 import signal
@@ -80,6 +82,11 @@ HOOKS = {
     "so": ("sale.order", "_amazon_create_from", "after"),
     "confirm": ("sale.order", "action_confirm", "before"),
     "payload": ("amazon.seller.order", "_amazon_store_payload", "before"),
+    # the outbound sender: an operation locked, Amazon's answer in hand
+    # (accepted, not yet recorded), the commit after an operation
+    "lock": ("amazon.seller.operation", "_amazon_lock", "after"),
+    "accepted": ("amazon.seller.operation", "_amazon_done", "before"),
+    "sent": ("ir.cron", "_commit_progress", "before"),
 }
 
 
@@ -117,6 +124,49 @@ def install_db_kill(number):
     cls._amazon_apply = cut
 
 
+def ship():
+    """Validate every open delivery of an Amazon order (DHL, one tracking
+    number each) in one batch, as a warehouse validating a wave does."""
+    service = env["product.product"].create(  # noqa: F821
+        {"name": "Versand", "type": "service"}
+    )
+    carrier = env["delivery.carrier"].create(  # noqa: F821
+        {"name": "DHL Paket", "product_id": service.id}
+    )
+    pickings = env["stock.picking"].search(  # noqa: F821
+        [
+            ("sale_id.amazon_binding_id", "!=", False),
+            ("picking_type_code", "=", "outgoing"),
+            ("state", "not in", ("done", "cancel")),
+        ]
+    )
+    for picking in pickings:
+        picking.carrier_id = carrier
+        picking.carrier_tracking_ref = f"00340434{picking.id:012d}"
+        for move in picking.move_ids:
+            move.quantity = move.product_uom_qty
+            move.picked = True
+    answer = pickings.with_context(skip_backorder=True).button_validate()
+    env.cr.commit()  # noqa: F821
+    operations = env["amazon.seller.operation"].search_count([])  # noqa: F821
+    report(
+        pickings=len(pickings),
+        operations=operations,
+        done=len(pickings.filtered(lambda p: p.state == "done")),
+        answer=str(answer)[:300],
+    )
+
+
+def send():
+    Operation = env["amazon.seller.operation"]  # noqa: F821
+    runs = 0
+    while Operation._amazon_due() and runs < 50:
+        Operation._cron_send()
+        env.cr.commit()  # noqa: F821
+        runs += 1
+    report(result="sent", runs=runs)
+
+
 def run():
     if os.environ.get("PAGE_SIZE"):
         const.IMPORT_PAGE_SIZE = int(os.environ["PAGE_SIZE"])
@@ -132,6 +182,9 @@ def run():
         "backoff_base": 0.01,
         "backoff_cap": 0.05,
     }
+    if ACTION == "send":
+        send()
+        return
     if ACTION == "cron":
         cron = env.ref("amazon_seller_connector.ir_cron_import_orders")  # noqa: F821
         cron.method_direct_trigger()
@@ -152,5 +205,7 @@ def run():
 
 if ACTION == "setup":
     setup()
+elif ACTION == "ship":
+    ship()
 else:
     run()

@@ -1,0 +1,580 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The outbound queue: one record per thing the connector sends to Amazon.
+
+Every operation has an idempotency key (unique per account: the same
+shipment is never confirmed twice, whatever is clicked or retried), a state,
+its attempts and Amazon's answer in plain words. :meth:`_amazon_send` sends
+one operation and keeps no state outside the record, so the scheduled
+action (:meth:`_cron_send`) or a job engine (OCA queue_job) can run it; the
+scheduled action is triggered when an operation is committed, so it goes
+out within seconds. Sending never blocks a user: whoever validates a
+delivery only creates the operation.
+
+What is sent is built by the record concerned (the Amazon order binding for
+shipment confirmations): ``payload`` holds it, without buyer data.
+"""
+
+import json
+import logging
+from contextlib import ExitStack
+from datetime import timedelta
+
+import psycopg2
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Domain
+from odoo.tools import SQL, mute_logger
+
+from ..exceptions import AmazonEndpointError, AmazonSecretError
+from ..spapi import (
+    AuthError,
+    InvalidResponse,
+    RequestError,
+    SpApiError,
+    ThrottledError,
+    TransientError,
+)
+from ..spapi.feeds import parse_xml_report
+from ..spapi.shipments import FULFILMENT_FEED_TYPE, is_already_confirmed
+from ..utils import commit_progress
+
+_logger = logging.getLogger(__name__)
+
+OPERATION_STATES = [
+    ("to_send", "To Send"),
+    ("sent", "Sent"),
+    ("done", "Done"),
+    ("error", "Error"),
+    ("cancelled", "Cancelled"),
+]
+OPERATION_KINDS = [
+    ("confirm_shipment", "Shipment Confirmation"),
+    ("fulfilment_feed", "Shipment Confirmation (Feed)"),
+]
+#: the SP-API operation whose rate limit an operation kind waits for
+RATE_OPERATIONS = {
+    "confirm_shipment": "confirmShipment",
+    "fulfilment_feed": "createFeed",
+}
+#: operations looked at per run of the sender (it runs again when more are due)
+DUE_BATCH = 500
+#: an operation whose rate limit is further away than this is postponed
+RATE_WAIT_SECONDS = 10
+#: delays (minutes) after failed attempts; then an error for a person
+SEND_DELAYS = (1, 5, 15, 60, 180, 720)
+#: how often a submitted feed is looked at again (minutes)
+FEED_POLL_MINUTES = 5
+TODO = "mail.mail_activity_data_todo"
+
+
+class AmazonSellerOperation(models.Model):
+    _name = "amazon.seller.operation"
+    _description = "Amazon Transmission"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, readonly=True)
+    account_id = fields.Many2one(
+        "amazon.seller.account",
+        string="Amazon Account",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="cascade",
+    )
+    company_id = fields.Many2one(
+        related="account_id.company_id", store=True, index=True, precompute=True
+    )
+    kind = fields.Selection(OPERATION_KINDS, required=True, readonly=True, index=True)
+    idempotency_key = fields.Char(
+        required=True,
+        readonly=True,
+        copy=False,
+        help="The same key is never sent twice (per account).",
+    )
+    binding_id = fields.Many2one(
+        "amazon.seller.order",
+        string="Amazon Order",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="cascade",
+        check_company=True,
+    )
+    picking_id = fields.Many2one(
+        "stock.picking",
+        string="Delivery",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        check_company=True,
+    )
+    state = fields.Selection(
+        OPERATION_STATES,
+        required=True,
+        default="to_send",
+        readonly=True,
+        index=True,
+    )
+    payload = fields.Text(
+        string="Data Sent",
+        readonly=True,
+        help="What goes to Amazon (JSON; never buyer data).",
+    )
+    attempt_count = fields.Integer(string="Attempts", readonly=True, copy=False)
+    next_attempt_at = fields.Datetime(
+        string="Next Attempt",
+        readonly=True,
+        copy=False,
+        index=True,
+        default=fields.Datetime.now,
+    )
+    last_attempt_at = fields.Datetime(string="Last Attempt", readonly=True, copy=False)
+    done_at = fields.Datetime(string="Done On", readonly=True, copy=False)
+    answer = fields.Text(
+        string="Amazon's Answer", readonly=True, copy=False, help="In plain words."
+    )
+    request_id = fields.Char(string="Request ID", readonly=True, copy=False)
+    feed_id = fields.Char(string="Feed ID", readonly=True, copy=False)
+    processing_report = fields.Text(readonly=True, copy=False)
+
+    _account_key_uniq = models.Constraint(
+        "UNIQUE(account_id, idempotency_key)",
+        "This transmission is already queued for this account.",
+    )
+
+    # ------------------------------------------------------------------
+    # Queueing
+    # ------------------------------------------------------------------
+    @api.model
+    def _amazon_queue(self, account, kind, key, payload, **links):
+        """The operation with this key, created (and the sender triggered)
+        when it does not exist yet; an existing one is returned as it is."""
+        existing = self.search(
+            [("account_id", "=", account.id), ("idempotency_key", "=", key)], limit=1
+        )
+        if existing:
+            return existing
+        # no "created" message and no follower: the record is the log itself
+        operation = self.with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True
+        ).create(
+            {
+                "name": self._amazon_name_for(kind, links),
+                "account_id": account.id,
+                "kind": kind,
+                "idempotency_key": key,
+                "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True),
+                **{name: record.id for name, record in links.items()},
+            }
+        )
+        self._amazon_trigger_sender()
+        return operation
+
+    @api.model
+    def _amazon_trigger_sender(self):
+        """Run the sender right after this transaction is committed: one
+        trigger, however many operations are queued before it runs."""
+        data = self.env.cr.precommit.data
+        if data.get("amazon_seller_connector.trigger_sender"):
+            return
+        data["amazon_seller_connector.trigger_sender"] = True
+        env = self.env
+
+        def trigger():
+            # sudo: whoever validates a delivery may wake the connector's sender
+            cron = env.ref("amazon_seller_connector.ir_cron_send_operations").sudo()
+            pending = (
+                env["ir.cron.trigger"]
+                .sudo()
+                .search_count(
+                    [
+                        ("cron_id", "=", cron.id),
+                        ("call_at", "<=", fields.Datetime.now()),
+                    ],
+                    limit=1,
+                )
+            )
+            if not pending:  # a waiting trigger runs the sender anyway
+                cron._trigger()
+
+        self.env.cr.precommit.add(trigger)
+
+    @api.model
+    def _amazon_name_for(self, kind, links):
+        label = dict(self._fields["kind"]._description_selection(self.env))[kind]
+        parts = [label]
+        if links.get("binding_id"):
+            parts.append(links["binding_id"].amazon_order_id)
+        if links.get("picking_id"):
+            parts.append(links["picking_id"].name)
+        return " / ".join(parts)
+
+    def _amazon_shipped_items(self):
+        """``{order item id: quantity}`` a shipment confirmation names."""
+        self.ensure_one()
+        data = json.loads(self.payload or "{}")
+        if "package" in data:
+            return {
+                item["orderItemId"]: item["quantity"]
+                for item in data["package"].get("orderItems", ())
+            }
+        return dict(data.get("items") or {})
+
+    def _amazon_seen_by_amazon(self):
+        """Whether the last import of the order already counts this shipment
+        in what Amazon holds shipped: its package reference is among Amazon's
+        packages (a feed names none: done before that import)."""
+        self.ensure_one()
+        binding = self.binding_id
+        amazon = binding.amazon_shipped or {}
+        data = json.loads(self.payload or "{}")
+        reference = (data.get("package") or {}).get("packageReferenceId")
+        if reference:
+            return self.state == "done" and reference in (amazon.get("packages") or ())
+        return bool(
+            self.state == "done"
+            and self.done_at
+            and binding.amazon_synced_at
+            and self.done_at < binding.amazon_synced_at
+        )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_retry(self):
+        """Send again (after a correction): the data is built anew."""
+        self.check_access("read")
+        # sudo: users may not write transmissions; this action only sends
+        # again what they can see, with the data built by the connector
+        for operation in self.sudo().filtered(
+            lambda o: o.state in ("error", "to_send")
+        ):
+            operation._amazon_rebuild()
+            operation.write(
+                {
+                    "state": "to_send",
+                    "attempt_count": 0,
+                    "next_attempt_at": fields.Datetime.now(),
+                }
+            )
+            operation.activity_feedback(
+                [TODO], feedback=self.env._("Sent again by a person.")
+            )
+        self._amazon_trigger_sender()
+        return True
+
+    def action_cancel(self):
+        """Never send these (e.g. the goods did not leave after all)."""
+        self.check_access("read")
+        if not self.env.user.has_group("amazon_seller_connector.group_amazon_user"):
+            raise UserError(self.env._("Only Amazon users can cancel transmissions."))
+        # sudo: the state is the queue's; Amazon users decide what is not sent
+        self.sudo().filtered(lambda o: o.state in ("to_send", "error")).write(
+            {"state": "cancelled"}
+        )
+        return True
+
+    def _amazon_rebuild(self):
+        """The current data of the record concerned (a corrected tracking
+        number): only for operations not yet accepted by Amazon."""
+        for operation in self:
+            if operation.kind in ("confirm_shipment", "fulfilment_feed") and (
+                operation.binding_id and operation.picking_id
+            ):
+                payload = operation.binding_id._amazon_shipment_payload(
+                    operation.picking_id, operation
+                )
+                if payload is not None:
+                    operation.payload = json.dumps(
+                        payload, ensure_ascii=False, sort_keys=True
+                    )
+
+    # ------------------------------------------------------------------
+    # Sending
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_send(self):
+        """Send what is due, one operation after the other, each committed
+        on its own: one failing operation never holds the others. One
+        client per account for the run (its access token and rate-limit
+        buckets); an operation whose rate limit would make the run wait
+        longer than ``RATE_WAIT_SECONDS`` is postponed, not waited for."""
+        due = self._amazon_due()
+        commit_progress(self.env, remaining=len(due))
+        with ExitStack() as stack:
+            clients = {}
+            for operation in due:
+                if not operation._amazon_lock():
+                    continue  # another worker sends it right now
+                client = operation._amazon_run_client(clients, stack)
+                wait = operation._amazon_rate_wait(client)
+                if wait > RATE_WAIT_SECONDS:
+                    operation.next_attempt_at = fields.Datetime.now() + timedelta(
+                        seconds=wait
+                    )
+                else:
+                    operation._amazon_send(client)
+                if commit_progress(self.env, 1) <= 0:
+                    break
+
+    @api.model
+    def _amazon_due(self, limit=DUE_BATCH):
+        """Operations due now, of linked accounts (an account waiting to be
+        linked again keeps its operations until it is)."""
+        now = fields.Datetime.now()
+        return self.search(
+            Domain("state", "in", ("to_send", "sent"))
+            & Domain("next_attempt_at", "<=", now)
+            & Domain("account_id.state", "=", "linked"),
+            order="next_attempt_at, id",
+            limit=limit,
+        )
+
+    def _amazon_run_client(self, clients, stack):
+        """The client of this operation's account for the run; None when it
+        cannot be made (the error is recorded when the operation is sent)."""
+        account = self.account_id
+        if account.id not in clients:
+            try:
+                clients[account.id] = stack.enter_context(
+                    account._amazon_client(max_retries=1)
+                )
+            except (AmazonEndpointError, AmazonSecretError, SpApiError, ValueError):
+                clients[account.id] = None
+        return clients[account.id]
+
+    def _amazon_rate_wait(self, client):
+        """Seconds this operation's Amazon operation makes the sender wait."""
+        if client is None:
+            return 0.0
+        operation = "getFeed" if self.state == "sent" else RATE_OPERATIONS[self.kind]
+        return client.wait_time(operation)
+
+    def _amazon_lock(self):
+        """Lock the row for this transaction; False when another worker has
+        it or has just sent it (so the same operation is never sent by two
+        workers)."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM amazon_seller_operation WHERE id = %s "
+                        "AND state IN ('to_send', 'sent') "
+                        "FOR NO KEY UPDATE SKIP LOCKED",
+                        self.id,
+                    )
+                )
+                locked = bool(self.env.cr.fetchone())
+        except psycopg2.errors.SerializationFailure:
+            return False  # changed by another worker since this run began
+        if locked:
+            self.invalidate_recordset()  # read what the lock protects
+        return locked
+
+    def _amazon_send(self, client=None):
+        """Send this operation (or look at its feed) once; never raises."""
+        self.ensure_one()
+        self.last_attempt_at = fields.Datetime.now()
+        try:
+            with self.env.cr.savepoint():
+                if client is None:
+                    with self.account_id._amazon_client(max_retries=1) as own:
+                        self._amazon_dispatch(own)
+                else:
+                    self._amazon_dispatch(client)
+        except (AuthError, AmazonEndpointError, AmazonSecretError) as error:
+            if isinstance(error, AuthError):
+                self.account_id._amazon_handle_auth_error(error)
+            self._amazon_later(self._amazon_error_text(error))
+        except (ThrottledError, TransientError, InvalidResponse) as error:
+            self._amazon_later(self._amazon_error_text(error))
+        except RequestError as error:
+            self._amazon_refused(error)
+        except UserError as error:  # our own checks (e.g. no tracking number)
+            self._amazon_fail(error.args[0])
+        except Exception as error:  # noqa: BLE001 - recorded, the queue goes on
+            _logger.warning(
+                "Amazon transmission %s failed: %s", self.id, type(error).__name__
+            )
+            self._amazon_later(
+                self.env._(
+                    "Unexpected error (%(kind)s); it is sent again later.",
+                    kind=type(error).__name__,
+                )
+            )
+
+    def _amazon_dispatch(self, client):
+        if self.state == "sent":
+            return self._amazon_check_feed(client)
+        return getattr(self, f"_amazon_send_{self.kind}")(client)
+
+    # -- confirmShipment -------------------------------------------------------
+    def _amazon_send_confirm_shipment(self, client):
+        data = json.loads(self.payload)
+        self.binding_id._amazon_check_shippable(self)
+        try:
+            client.confirm_shipment(
+                data["order_id"], data["marketplace_id"], data["package"]
+            )
+        except RequestError as error:
+            if not is_already_confirmed(error):
+                raise
+            self._amazon_done(
+                self.env._("Amazon already had this package (sent before).")
+            )
+            return
+        self.request_id = client.last_request_id or False
+        self._amazon_done(self.env._("Amazon accepted the shipment confirmation."))
+
+    # -- order fulfilment feed ---------------------------------------------
+    def _amazon_send_fulfilment_feed(self, client):
+        data = json.loads(self.payload)
+        self.binding_id._amazon_check_shippable(self)
+        feed_id = client.submit_feed(
+            FULFILMENT_FEED_TYPE,
+            [data["marketplace_id"]],
+            data["document"].encode("utf-8"),
+            "text/xml; charset=UTF-8",
+        )
+        self.write(
+            {
+                "state": "sent",
+                "feed_id": feed_id,
+                "request_id": client.last_request_id or False,
+                "answer": self.env._(
+                    "Amazon received the feed %(feed)s and processes it.", feed=feed_id
+                ),
+                "next_attempt_at": fields.Datetime.now()
+                + timedelta(minutes=FEED_POLL_MINUTES),
+            }
+        )
+
+    def _amazon_check_feed(self, client):
+        """A submitted feed: done, refused, or looked at again later."""
+        feed = client.get_feed(self.feed_id)
+        if not feed.finished:
+            self.next_attempt_at = fields.Datetime.now() + timedelta(
+                minutes=FEED_POLL_MINUTES
+            )
+            return
+        if feed.processing_status != "DONE" or not feed.result_document_id:
+            self._amazon_fail(
+                self.env._(
+                    "Amazon could not process the feed %(feed)s (%(status)s).",
+                    feed=self.feed_id,
+                    status=feed.processing_status,
+                )
+            )
+            return
+        report = parse_xml_report(client.get_feed_document(feed.result_document_id))
+        self.processing_report = report_summary(report)
+        if report.succeeded(1):
+            self._amazon_done(self.env._("Amazon processed the feed without errors."))
+        else:
+            self._amazon_fail(
+                self.env._(
+                    "Amazon refused the shipment confirmation: %(reason)s",
+                    reason=report_reasons(report, 1),
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Outcomes
+    # ------------------------------------------------------------------
+    def _amazon_done(self, answer):
+        self.write(
+            {
+                "state": "done",
+                "answer": answer,
+                "done_at": fields.Datetime.now(),
+                "next_attempt_at": False,
+            }
+        )
+        self.activity_feedback([TODO], feedback=answer)
+        if self.binding_id:
+            self.binding_id._amazon_operation_done(self)
+
+    def _amazon_later(self, reason):
+        """Not sent this time (Amazon busy or down, authorization): the next
+        attempt after a growing delay, then a person is asked."""
+        attempt = self.attempt_count + 1
+        if attempt > len(SEND_DELAYS):
+            self._amazon_fail(reason)
+            return
+        self.write(
+            {
+                "attempt_count": attempt,
+                "answer": reason,
+                "next_attempt_at": fields.Datetime.now()
+                + timedelta(minutes=SEND_DELAYS[attempt - 1]),
+            }
+        )
+
+    def _amazon_refused(self, error):
+        """Amazon said no (400): the reason is Amazon's, a person corrects."""
+        self.request_id = error.request_id or False
+        self._amazon_fail(
+            self.env._(
+                "Amazon refused it: %(reason)s", reason=self._amazon_error_text(error)
+            )
+        )
+
+    def _amazon_fail(self, reason):
+        self.write(
+            {
+                "state": "error",
+                "answer": reason,
+                "attempt_count": self.attempt_count + 1,
+                "next_attempt_at": False,
+            }
+        )
+        self._amazon_schedule_activity(reason)
+        if self.binding_id:
+            self.binding_id._amazon_operation_failed(self)
+
+    def _amazon_schedule_activity(self, reason):
+        user = (
+            self.picking_id.user_id
+            or self.account_id.responsible_id
+            or self.account_id.create_uid
+        )
+        record = self.picking_id or self
+        # sudo: the scheduled action puts the to-do on the delivery it concerns
+        record.sudo().activity_schedule(
+            TODO,
+            user_id=user.id,
+            summary=self.env._("Amazon transmission failed"),
+            note=reason,
+        )
+
+    @api.model
+    def _amazon_error_text(self, error):
+        """Amazon's reason in words (its own message, codes; no secrets)."""
+        if isinstance(error, SpApiError):
+            details = [error.message or type(error).__name__]
+            if error.amazon_code:
+                details.append(f"({error.amazon_code})")
+            return " ".join(details)
+        return error.args[0] if error.args else type(error).__name__
+
+
+def report_summary(report):
+    """A processing report in a few words (what the accountant reads)."""
+    return (
+        f"{report.messages_processed} processed, {report.messages_successful} "
+        f"successful, {report.messages_with_error} with errors, "
+        f"{report.messages_with_warning} with warnings"
+    )
+
+
+def report_reasons(report, message_id):
+    """Amazon's descriptions of the errors of a message (or the document)."""
+    results = [*report.document_errors, *report.results_for(message_id)]
+    return "; ".join(
+        f"{r.description} ({r.message_code})" if r.message_code else r.description
+        for r in results
+        if r.is_error
+    )
