@@ -8,6 +8,9 @@ floor      create and confirm the same sale orders straight through the ORM,
 import     the real import from the simulator (rate limits off)
 memory     the real import of BENCH_ORDERS orders; prints peak RSS
 ratelimit  a backfill with Amazon's rate limits on, time-scaled
+shipments  BENCH_ORDERS merchant-fulfilled orders imported, all deliveries
+           validated in one batch, the confirmations sent with Amazon's
+           limits on (time-scaled); then the sender's own cost per operation
 Prints one JSON line prefixed with BENCH_RESULT.
 """
 
@@ -227,8 +230,200 @@ def fetch_only(sim, url):
     }
 
 
+CONFIRM_RATE, CONFIRM_BURST = 2.0, 10
+
+
+def shipment_orders(count):
+    """``count`` unshipped merchant-fulfilled orders, 1–3 items each."""
+    factory = importlib.import_module(MODULE + ".tests.order_factory")
+    skus = [row["sku"] for row in catalogue_mod.catalogue()]
+    orders = []
+    for number in range(count):
+        order_id = f"305-{number // 10000:07d}-{number % 10000:07d}"
+        items = [
+            factory.item(
+                skus[(number + k) % len(skus)],
+                9.90 + k,
+                quantity=1 + (number + k) % 2,
+                item_id=f"{number:08d}{k:06d}",
+            )
+            for k in range(1 + number % 3)
+        ]
+        orders.append(
+            factory.order(
+                order_id,
+                items,
+                name=f"Kunde {number}",
+                street=f"Hauptstraße {number % 200 + 1}",
+                zip_code=f"{10115 + number % 800:05d}",
+                email=f"buyer{number}@marketplace.amazon.de",
+            )
+        )
+    return orders
+
+
+def validate_all(carrier):
+    """Every open Amazon delivery validated in one batch (a wave); the
+    time of the whole validation and of the connector's part of it."""
+    pickings = env["stock.picking"].search(
+        [
+            ("sale_id.amazon_binding_id", "!=", False),
+            ("picking_type_code", "=", "outgoing"),
+            ("state", "not in", ("done", "cancel")),
+        ]
+    )
+    for picking in pickings:
+        picking.carrier_id = carrier
+        picking.carrier_tracking_ref = f"00340434{picking.id:012d}"
+        for move in picking.move_ids:
+            move.quantity = move.product_uom_qty
+            move.picked = True
+    env.cr.commit()
+    Picking = type(env["stock.picking"])
+    original = Picking._amazon_queue_confirmations
+    spent = [0.0]
+
+    def timed(self):
+        started = time.perf_counter()
+        try:
+            return original(self)
+        finally:
+            spent[0] += time.perf_counter() - started
+
+    Picking._amazon_queue_confirmations = timed
+    started = time.perf_counter()
+    pickings.with_context(skip_backorder=True).button_validate()
+    env.cr.commit()
+    elapsed = time.perf_counter() - started
+    Picking._amazon_queue_confirmations = original
+    return pickings, elapsed, spent[0]
+
+
+def send_all(options):
+    """Run the sender until nothing is due; wall time, time inside
+    confirmShipment calls (Amazon's answer and the rate-limit waits)."""
+    Account = type(env["amazon.seller.account"])
+    Account._amazon_client_options = lambda self, purpose="api": options
+    Client = spapi.SpApiClient
+    original = Client.confirm_shipment
+    inside = [0.0]
+
+    def timed(self, *args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            inside[0] += time.perf_counter() - started
+
+    Client.confirm_shipment = timed
+    Operation = env["amazon.seller.operation"]
+    started = time.perf_counter()
+    runs = 0
+    while Operation._amazon_due(limit=1):
+        Operation._cron_send()
+        env.cr.commit()
+        runs += 1
+    elapsed = time.perf_counter() - started
+    Client.confirm_shipment = original
+    return elapsed, inside[0], runs
+
+
+def run_shipments(taxes):
+    sim = sim_mod.Simulator(
+        refresh_tokens=(TOKEN,),
+        orders=shipment_orders(COUNT),
+        marketplaces=("DE",),
+        rate_limits="amazon",
+        time_scale=SCALE,
+    )
+    url = sim.start()
+    account = bench_account(url)
+    service = env["product.product"].create({"name": "Versand", "type": "service"})
+    carrier = env["delivery.carrier"].create(
+        {"name": "DHL Paket", "product_id": service.id}
+    )
+    env.cr.commit()
+    import_seconds, states, _created = run_import(
+        account, {"time_scale": SCALE, "max_retries": 8}
+    )
+    pickings, validate_seconds, queue_seconds = validate_all(carrier)
+    Operation = env["amazon.seller.operation"]
+    operations = Operation.search([("account_id", "=", account.id)])
+    before = sim.call_log()["by_operation"].get("confirmShipment", 0)
+    elapsed, inside, runs = send_all({"time_scale": SCALE, "max_retries": 8})
+    log = sim.call_log()
+    calls = log["by_operation"].get("confirmShipment", 0) - before
+    accepted = [c for c in sim.confirmations() if c["accepted"]]
+    per_package = {}
+    for entry in accepted:
+        key = (
+            entry["orderId"],
+            entry["request"]["packageDetail"]["packageReferenceId"],
+        )
+        per_package[key] = per_package.get(key, 0) + 1
+    allowed_calls = CONFIRM_BURST + CONFIRM_RATE * SCALE * elapsed
+    operations.invalidate_recordset()
+    states_after = {}
+    for state in operations.mapped("state"):
+        states_after[state] = states_after.get(state, 0) + 1
+    result = {
+        "import_seconds": round(import_seconds, 2),
+        "import_states": states,
+        "deliveries": len(pickings),
+        "validate_seconds": round(validate_seconds, 2),
+        "connector_share_of_validation": round(queue_seconds / validate_seconds, 3),
+        "operations": len(operations),
+        "send_seconds": round(elapsed, 2),
+        "sender_runs": runs,
+        "confirm_calls": calls,
+        "accepted": len(accepted),
+        "sent_twice": sum(1 for n in per_package.values() if n > 1),
+        "lost": len(operations) - len(per_package),
+        "operation_states": states_after,
+        "status": log["by_status"],
+        "time_scale": SCALE,
+        "allowed_calls": round(allowed_calls, 1),
+        "share_of_allowed_rate": round(min(calls, allowed_calls) / allowed_calls, 3),
+        "seconds_in_amazon_calls": round(inside, 2),
+    }
+    sim.stop()
+    # the sender's own cost: the same operations again, Amazon unlimited
+    fast = sim_mod.Simulator(
+        refresh_tokens=(TOKEN,), orders=shipment_orders(COUNT), marketplaces=("DE",)
+    )
+    fast_url = fast.start()
+    account.sudo().api_base_url = fast_url
+    operations.write(
+        {"state": "to_send", "attempt_count": 0, "next_attempt_at": "2000-01-01"}
+    )
+    env.cr.commit()
+    elapsed, inside, _runs = send_all({"time_scale": 1e6, "max_retries": 2})
+    done = Operation.search_count(
+        [("account_id", "=", account.id), ("state", "=", "done")]
+    )
+    result["unlimited"] = {
+        "operations": len(operations),
+        "done": done,
+        "seconds": round(elapsed, 2),
+        "ms_per_operation": round(elapsed / len(operations) * 1000, 2),
+        "ms_in_amazon_calls_per_operation": round(inside / len(operations) * 1000, 2),
+        "sender_ms_per_operation": round(
+            (elapsed - inside) / len(operations) * 1000, 2
+        ),
+    }
+    fast.stop()
+    return result
+
+
 def main():
     taxes = setup_company()
+    if MODE == "shipments":
+        result = {"mode": MODE, "orders": COUNT, **run_shipments(taxes)}
+        result["peak_rss_mb"] = round(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
+        )
+        print("BENCH_RESULT " + json.dumps(result), flush=True)
+        return
     result = {"mode": MODE, "orders": COUNT}
     if MODE == "floor":
         sim, _url = start_simulator()

@@ -8,12 +8,12 @@
 ``german``: loads PARTNERS seeded German partners (``matching.bench.german``:
 15 % companies, household members, namesakes, neighbours) with COPY unless
 they are there, times the key computation (``_amazon_fill_match_keys``, the
-post-init hook), commits, then calls ``_amazon_match_partner`` for ORDERS
+post-init hook), commits, then calls ``res.partner._amazon_match`` for ORDERS
 orders (60 % repeat buyers with spelling noise, 40 % hard negatives) and
 reports precision, recall, review share and latency p50/p95 (``STAGES=1``
 adds the mean time per stage, overall and for the slowest 5 % of the calls).
 ``simulator``: the simulator's German orders (``simulator.generator``) are
-resolved one after the other with ``_amazon_resolve_customer``, as the import
+resolved one after the other with ``_amazon_find_or_create_customer``, as the import
 does; a link is correct when the customer was created for the same hidden
 buyer. Nothing of that run is committed. Buyer data is never printed.
 """
@@ -24,11 +24,14 @@ import random
 import statistics
 import time
 
+from odoo.addons.amazon_seller_connector import const
+from odoo.addons.amazon_seller_connector.matching import decision as decision_mod
 from odoo.addons.amazon_seller_connector.matching.bench import german as gb
 from odoo.addons.amazon_seller_connector.matching.bench.german_data import (
     new_company,
     new_person,
 )
+from odoo.addons.amazon_seller_connector.matching.buyer import buyer_values
 from odoo.addons.amazon_seller_connector.simulator.generator import generate
 from odoo.addons.amazon_seller_connector.spapi.orders import AmazonOrder
 
@@ -149,35 +152,44 @@ def build_orders(rng, sample, count):
 
 
 STAGE_METHODS = (
-    "_match_criteria",
     "_amazon_near_query",
     "_amazon_wide_query",
-    "_amazon_candidate_rows",
-    "_amazon_score_rows",
-    "_amazon_drop_known_pairs",
-    "_amazon_decide",
-    "_amazon_match_result",
+    "_amazon_candidates",
+    "_amazon_match_decision",
 )
 
 
-def time_stages(account, spent):
-    """Wrap the stage methods of the account's class: ``spent`` collects the
-    milliseconds per method of the current call (``STAGES=1`` only)."""
-    cls = type(account)
+def match(env, account, values):
+    """The duplicate search's decision as a plain dict (for the judging)."""
+    decision = env["res.partner"]._amazon_match(account, values)
+    return {
+        "decision": decision.decision,
+        "partner_id": decision.partner_id or False,
+        "candidates": [(c.partner_id, c.score) for c in decision.candidates],
+        "reason": env["res.partner"]._amazon_match_reason(decision),
+    }
+
+
+def time_stages(env, spent):
+    """Wrap the stages of the search (SQL building, candidate reading, the
+    pure decision): ``spent`` collects the milliseconds per stage of the
+    current call (``STAGES=1`` only)."""
 
     def timed(name, method):
-        def wrapper(self, *args, **kwargs):
+        def wrapper(*args, **kwargs):
             start = time.perf_counter()
             try:
-                return method(self, *args, **kwargs)
+                return method(*args, **kwargs)
             finally:
                 elapsed = 1000 * (time.perf_counter() - start)
                 spent[name] = spent.get(name, 0.0) + elapsed
 
         return wrapper
 
-    for name in STAGE_METHODS:
+    cls = type(env["res.partner"])
+    for name in STAGE_METHODS[:3]:
         setattr(cls, name, timed(name, getattr(cls, name)))
+    decision_mod.match = timed("_amazon_match_decision", decision_mod.match)
 
 
 def report_stages(calls):
@@ -207,14 +219,14 @@ def run_german(env):
     )
     spent, calls = {}, []
     if os.environ.get("STAGES"):
-        time_stages(account, spent)
+        time_stages(env, spent)
     for values, __ in orders[:20]:  # warm-up
-        account._amazon_match_partner(values)
+        match(env, account, values)
     stats, times = {"link": 0, "good": 0, "review": 0, "repeat": 0, "top": 0}, []
     for values, truth in orders:
         spent.clear()
         start = time.perf_counter()
-        result = account._amazon_match_partner(values)
+        result = match(env, account, values)
         times.append(1000 * (time.perf_counter() - start))
         calls.append((times[-1], dict(spent)))
         judge(env, stats, result, truth)
@@ -262,10 +274,10 @@ def report(stats, orders):
     )
 
 
-def becomes_sale_order(account, order):
+def becomes_sale_order(order):
     """True for the orders the import turns into sale orders (the others
     wait, e.g. PENDING without an address, or are cancelled)."""
-    return order.fulfillment_status != "CANCELLED" and account._amazon_is_ready(order)
+    return const.status_action(order.fulfilled_by, order.fulfillment_status) == "import"
 
 
 def miss_kind(order, values, result):
@@ -283,13 +295,22 @@ def run_simulator(env):
     count = 0
     for raw in raws:
         order = AmazonOrder.from_api(raw)
-        if not becomes_sale_order(account, order):
+        if not becomes_sale_order(order):
             continue
         count += 1
         key = truth[order.order_id]
         # the import's own values: recipient, buyer, e-mail, company, VAT id
-        values = account._amazon_prepare_buyer_values(order)
-        customer, __, result = account._amazon_resolve_customer(values)
+        values = buyer_values(order)
+        Partner = env["res.partner"]
+        customer, __, decision, ___ = Partner._amazon_find_or_create_customer(
+            account, values
+        )
+        result = {
+            "decision": decision.decision,
+            "partner_id": decision.partner_id or False,
+            "candidates": [(c.partner_id, c.score) for c in decision.candidates],
+            "reason": Partner._amazon_match_reason(decision),
+        }
         repeat = key in seen
         stats["repeat"] += repeat
         seen.add(key)

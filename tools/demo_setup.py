@@ -114,6 +114,42 @@ def setup_account(admin, defaults):
     return account
 
 
+def setup_shipments(account):
+    """Deliveries as the warehouse leaves them: some shipped with DHL and
+    confirmed, one confirmation refused by Amazon (a mistyped tracking
+    number waiting for its correction), the others ready to validate."""
+    params = env["ir.config_parameter"]
+    if params.get_param("amazon_seller_connector.demo_shipments"):
+        return
+    service = env["product.product"].create({"name": "Versand", "type": "service"})
+    Carrier = env["delivery.carrier"]
+    dhl = Carrier.create({"name": "DHL Paket", "product_id": service.id})
+    Carrier.create({"name": "Deutsche Post Brief", "product_id": service.id})
+    open_deliveries = env["stock.picking"].search(
+        [
+            ("sale_id.amazon_binding_id.account_id", "=", account.id),
+            ("sale_id.amazon_binding_id.fulfillment_channel", "=", "fbm"),
+            ("sale_id.amazon_binding_id.amazon_status", "=", "UNSHIPPED"),
+            ("sale_id.amazon_binding_id.buyer_cancel_requested", "=", False),
+            ("picking_type_code", "=", "outgoing"),
+            ("state", "not in", ("done", "cancel")),
+        ],
+        order="id",
+    )
+    # three shipped and confirmed, one with a mistyped tracking number
+    tracking = ["00340434161234567801", "00340434161234567802", "00340434161234567803"]
+    for picking, number in zip(open_deliveries, [*tracking, "DHL-12"], strict=False):
+        picking.write({"carrier_id": dhl.id, "carrier_tracking_ref": number})
+        for move in picking.move_ids:
+            move.quantity = move.product_uom_qty
+            move.picked = True
+        picking.with_context(skip_backorder=True).button_validate()
+    env.cr.commit()
+    env["amazon.seller.operation"]._cron_send()
+    params.set_param("amazon_seller_connector.demo_shipments", "1")
+    env.cr.commit()
+
+
 company, admin = setup_company()
 if os.environ.get("DEMO_PHASE") == "company":  # before OSS is installed
     env.cr.commit()
@@ -129,4 +165,5 @@ if SIMULATOR:
     }
     account._amazon_import_orders()
     env.cr.commit()
+    setup_shipments(account)
 print("demo ready:", account.name, account.order_count, "Amazon orders")
