@@ -10,7 +10,14 @@
     "author": "Amazon Seller Connector contributors",
     "license": "LGPL-3",
     "development_status": "Alpha",
-    "depends": ["sale_management", "sale_stock", "delivery", "stock_sms", "utm"],
+    "depends": [
+        "sale_management",
+        "sale_stock",
+        "delivery",
+        "stock_delivery",
+        "stock_sms",
+        "utm",
+    ],
     "external_dependencies": {
         "python": ["python-amazon-sp-api", "rapidfuzz", "phonenumbers"],
     },

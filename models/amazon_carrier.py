@@ -1,5 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import re
+
 from odoo import api, fields, models
+
+WORDS = re.compile(r"\w+")
 
 
 class AmazonCarrier(models.Model):
@@ -43,11 +47,12 @@ class AmazonCarrier(models.Model):
     def _amazon_for_name(self, name):
         """The seeded carrier whose keyword the shipping method's name holds
         (the longest keyword wins: 'dhl express' before 'dhl')."""
-        text = (name or "").lower()
+        text = f" {' '.join(WORDS.findall((name or '').lower()))} "
         best, length = self.browse(), 0
         for carrier in self.search([]):
             for keyword in (carrier.keywords or "").split(","):
-                keyword = keyword.strip()
-                if keyword and keyword in text and len(keyword) > length:
+                keyword = " ".join(WORDS.findall(keyword.lower()))
+                # whole words only: "ups" is not in "groupsendung"
+                if keyword and f" {keyword} " in text and len(keyword) > length:
                     best, length = carrier, len(keyword)
         return best

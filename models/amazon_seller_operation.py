@@ -48,6 +48,7 @@ OPERATION_STATES = [
     ("error", "Error"),
     ("cancelled", "Cancelled"),
 ]
+SHIPMENT_KINDS = ("confirm_shipment", "fulfilment_feed")
 OPERATION_KINDS = [
     ("confirm_shipment", "Shipment Confirmation"),
     ("fulfilment_feed", "Shipment Confirmation (Feed)"),
@@ -222,47 +223,67 @@ class AmazonSellerOperation(models.Model):
             }
         return dict(data.get("items") or {})
 
-    def _amazon_seen_by_amazon(self):
-        """Whether the last import of the order already counts this shipment
-        in what Amazon holds shipped: its package reference is among Amazon's
-        packages (a feed names none: done before that import)."""
-        self.ensure_one()
-        binding = self.binding_id
-        amazon = binding.amazon_shipped or {}
-        data = json.loads(self.payload or "{}")
-        reference = (data.get("package") or {}).get("packageReferenceId")
-        if reference:
-            return self.state == "done" and reference in (amazon.get("packages") or ())
-        return bool(
-            self.state == "done"
-            and self.done_at
-            and binding.amazon_synced_at
-            and self.done_at < binding.amazon_synced_at
+    def _amazon_set_payload(self, kind, payload):
+        """New data for an operation Amazon has not accepted yet."""
+        text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+        values = {}
+        if self.kind != kind:
+            values["kind"] = kind
+        if self.payload != text:
+            values["payload"] = text
+        if values:
+            self.write(values)
+
+    def _amazon_obsolete(self):
+        """Nothing is left for this operation to send (the delivery now
+        confirms everything with the others)."""
+        self.filtered(lambda o: o.state in ("to_send", "error")).write(
+            {
+                "state": "cancelled",
+                "next_attempt_at": False,
+                "answer": self.env._(
+                    "Not needed any more: the delivery is confirmed by its other "
+                    "transmissions."
+                ),
+            }
         )
+
+    def _amazon_send_again(self):
+        """Back in the queue at once, attempts counted from zero."""
+        waiting = self.filtered(lambda o: o.state in ("to_send", "error"))
+        waiting.write(
+            {
+                "state": "to_send",
+                "attempt_count": 0,
+                "next_attempt_at": fields.Datetime.now(),
+            }
+        )
+        if waiting:
+            self._amazon_trigger_sender()
 
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
     def action_retry(self):
-        """Send again (after a correction): the data is built anew."""
+        """Send again (after a correction): the data is built anew from the
+        record concerned; a cancelled transmission can be sent again too."""
         self.check_access("read")
+        if not self.env.user.has_group("amazon_seller_connector.group_amazon_user"):
+            raise UserError(self.env._("Only Amazon users can send transmissions."))
         # sudo: users may not write transmissions; this action only sends
         # again what they can see, with the data built by the connector
-        for operation in self.sudo().filtered(
-            lambda o: o.state in ("error", "to_send")
-        ):
-            operation._amazon_rebuild()
-            operation.write(
-                {
-                    "state": "to_send",
-                    "attempt_count": 0,
-                    "next_attempt_at": fields.Datetime.now(),
-                }
-            )
-            operation.activity_feedback(
-                [TODO], feedback=self.env._("Sent again by a person.")
-            )
-        self._amazon_trigger_sender()
+        operations = self.sudo()
+        shipments = operations.filtered(
+            lambda o: o.kind in SHIPMENT_KINDS and o.binding_id and o.picking_id
+        )
+        for (binding, picking), group in shipments.grouped(
+            lambda o: (o.binding_id, o.picking_id)
+        ).items():
+            revived = group.filtered(lambda o: o.state == "cancelled")
+            revived.write({"state": "error"})  # built anew with the others
+            binding._amazon_queue_shipment(picking)._amazon_send_again()
+            binding._amazon_update_shipment_state()
+        (operations - shipments)._amazon_send_again()
         return True
 
     def action_cancel(self):
@@ -271,25 +292,10 @@ class AmazonSellerOperation(models.Model):
         if not self.env.user.has_group("amazon_seller_connector.group_amazon_user"):
             raise UserError(self.env._("Only Amazon users can cancel transmissions."))
         # sudo: the state is the queue's; Amazon users decide what is not sent
-        self.sudo().filtered(lambda o: o.state in ("to_send", "error")).write(
-            {"state": "cancelled"}
-        )
+        cancelled = self.sudo().filtered(lambda o: o.state in ("to_send", "error"))
+        cancelled.write({"state": "cancelled", "next_attempt_at": False})
+        cancelled.binding_id._amazon_update_shipment_state()
         return True
-
-    def _amazon_rebuild(self):
-        """The current data of the record concerned (a corrected tracking
-        number): only for operations not yet accepted by Amazon."""
-        for operation in self:
-            if operation.kind in ("confirm_shipment", "fulfilment_feed") and (
-                operation.binding_id and operation.picking_id
-            ):
-                payload = operation.binding_id._amazon_shipment_payload(
-                    operation.picking_id, operation
-                )
-                if payload is not None:
-                    operation.payload = json.dumps(
-                        payload, ensure_ascii=False, sort_keys=True
-                    )
 
     # ------------------------------------------------------------------
     # Sending
@@ -308,6 +314,8 @@ class AmazonSellerOperation(models.Model):
             for operation in due:
                 if not operation._amazon_lock():
                     continue  # another worker sends it right now
+                if operation.account_id.state != "linked":
+                    continue  # waits for the account to be linked again
                 client = operation._amazon_run_client(clients, stack)
                 wait = operation._amazon_rate_wait(client)
                 if wait > RATE_WAIT_SECONDS:
@@ -349,8 +357,9 @@ class AmazonSellerOperation(models.Model):
         """Seconds this operation's Amazon operation makes the sender wait."""
         if client is None:
             return 0.0
-        operation = "getFeed" if self.state == "sent" else RATE_OPERATIONS[self.kind]
-        return client.wait_time(operation)
+        if self.state == "sent":  # looking at a feed may read its report too
+            return max(client.wait_time(op) for op in ("getFeed", "getFeedDocument"))
+        return client.wait_time(RATE_OPERATIONS[self.kind])
 
     def _amazon_lock(self):
         """Lock the row for this transaction; False when another worker has
@@ -389,7 +398,9 @@ class AmazonSellerOperation(models.Model):
             if isinstance(error, AuthError):
                 self.account_id._amazon_handle_auth_error(error)
             self._amazon_later(self._amazon_error_text(error))
-        except (ThrottledError, TransientError, InvalidResponse) as error:
+        except ThrottledError as error:  # Amazon's pace, not a failure
+            self._amazon_later(self._amazon_error_text(error), counted=False)
+        except (TransientError, InvalidResponse) as error:
             self._amazon_later(self._amazon_error_text(error))
         except RequestError as error:
             self._amazon_refused(error)
@@ -422,6 +433,7 @@ class AmazonSellerOperation(models.Model):
         except RequestError as error:
             if not is_already_confirmed(error):
                 raise
+            self.request_id = error.request_id or False
             self._amazon_done(
                 self.env._("Amazon already had this package (sent before).")
             )
@@ -493,13 +505,24 @@ class AmazonSellerOperation(models.Model):
                 "next_attempt_at": False,
             }
         )
-        self.activity_feedback([TODO], feedback=answer)
+        if not self.picking_id:  # the failure to-do is on the operation itself
+            self._amazon_close_failure_activities(self)
         if self.binding_id:
             self.binding_id._amazon_operation_done(self)
 
-    def _amazon_later(self, reason):
+    def _amazon_later(self, reason, counted=True):
         """Not sent this time (Amazon busy or down, authorization): the next
-        attempt after a growing delay, then a person is asked."""
+        attempt after a growing delay, then a person is asked. A throttled
+        call (``counted=False``) is sent again a minute later."""
+        if not counted:
+            self.write(
+                {
+                    "answer": reason,
+                    "next_attempt_at": fields.Datetime.now()
+                    + timedelta(minutes=SEND_DELAYS[0]),
+                }
+            )
+            return
         attempt = self.attempt_count + 1
         if attempt > len(SEND_DELAYS):
             self._amazon_fail(reason)
@@ -546,9 +569,21 @@ class AmazonSellerOperation(models.Model):
         record.sudo().activity_schedule(
             TODO,
             user_id=user.id,
-            summary=self.env._("Amazon transmission failed"),
+            summary=self._amazon_failure_summary(),
             note=reason,
         )
+
+    def _amazon_failure_summary(self):
+        return self.env._("Amazon transmission failed")
+
+    def _amazon_close_failure_activities(self, record):
+        """Mark done the failure to-dos the connector put on ``record`` (and
+        only those)."""
+        summary = self._amazon_failure_summary()
+        # sudo: the to-dos are the connector's, whoever they are assigned to
+        record.sudo().activity_ids.filtered(
+            lambda a: a.summary == summary
+        ).action_feedback(feedback=self.env._("Confirmed to Amazon."))
 
     @api.model
     def _amazon_error_text(self, error):

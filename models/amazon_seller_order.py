@@ -13,6 +13,8 @@ import logging
 import re
 from collections import Counter
 from datetime import timedelta
+from functools import partial
+from itertools import zip_longest
 
 import psycopg2
 
@@ -161,8 +163,17 @@ class AmazonSellerOrder(models.Model):
             ("done", "Confirmed"),
         ],
         string="Shipment Confirmation",
-        compute="_compute_shipment_state",
-        store=True,
+        default="none",
+        readonly=True,
+        copy=False,
+        help="Kept by the sender and the import, never by the warehouse's "
+        "validation (which never waits for this record).",
+    )
+    ship_by_reminded = fields.Datetime(
+        string="Ship-by Reminder Sent",
+        readonly=True,
+        copy=False,
+        help="When the ship-by reminder was scheduled (once per window end).",
     )
     amazon_tracking_numbers = fields.Char(
         string="Tracking Numbers at Amazon",
@@ -179,9 +190,6 @@ class AmazonSellerOrder(models.Model):
         copy=False,
         help="What Amazon holds shipped, at the last import: quantities per "
         "order item and the package references.",
-    )
-    amazon_synced_at = fields.Datetime(
-        string="Last Read from Amazon", readonly=True, copy=False
     )
 
     _account_order_uniq = models.Constraint(
@@ -205,28 +213,26 @@ class AmazonSellerOrder(models.Model):
                 else False
             )
 
-    @api.depends(
-        "operation_ids.state",
-        "operation_ids.kind",
-        "fulfillment_channel",
-        "amazon_status",
-    )
-    def _compute_shipment_state(self):
+    def _amazon_update_shipment_state(self):
+        """The order's confirmation state from its transmissions and what is
+        left to confirm (called by the sender and the import)."""
         for record in self:
             operations = record.operation_ids.filtered(
                 lambda o: o.kind in SHIPMENT_KINDS and o.state != "cancelled"
             )
             states = set(operations.mapped("state"))
             if not operations:
-                record.shipment_state = "none"
+                state = "none"
             elif "error" in states:
-                record.shipment_state = "error"
+                state = "error"
             elif states & {"to_send", "sent"}:
-                record.shipment_state = "pending"
+                state = "pending"
             elif record._amazon_unconfirmed_quantities():
-                record.shipment_state = "partial"
+                state = "partial"
             else:
-                record.shipment_state = "done"
+                state = "done"
+            if record.shipment_state != state:
+                record.shipment_state = state
 
     def _compute_ship_by_due(self):
         now = fields.Datetime.now()
@@ -235,6 +241,7 @@ class AmazonSellerOrder(models.Model):
             record.ship_by_due = bool(
                 record.fulfillment_channel == "fbm"
                 and record.sale_order_id
+                and record.sale_order_id.state != "cancel"
                 and record.amazon_status in UNSHIPPED
                 and record.shipment_state in ("none", "error", "partial")
                 and record.ship_by_end
@@ -247,18 +254,25 @@ class AmazonSellerOrder(models.Model):
         wanted = (operator == "=") == value
         now = fields.Datetime.now()
         ids = []
-        for account in self.env["amazon.seller.account"].search([]):
+        # sudo: warehouse users filter their deliveries on it; the ids found
+        # are then searched with their own rights
+        for account in self.env["amazon.seller.account"].sudo().search([]):
             limit = now + timedelta(hours=account.ship_by_warning_hours)
-            ids += self.search(
-                [
-                    ("account_id", "=", account.id),
-                    ("fulfillment_channel", "=", "fbm"),
-                    ("sale_order_id", "!=", False),
-                    ("amazon_status", "in", list(UNSHIPPED)),
-                    ("shipment_state", "in", ["none", "error", "partial"]),
-                    ("ship_by_end", "<=", limit),
-                ]
-            ).ids
+            ids += (
+                self.sudo()
+                .search(
+                    [
+                        ("account_id", "=", account.id),
+                        ("fulfillment_channel", "=", "fbm"),
+                        ("sale_order_id", "!=", False),
+                        ("sale_order_id.state", "!=", "cancel"),
+                        ("amazon_status", "in", list(UNSHIPPED)),
+                        ("shipment_state", "in", ["none", "error", "partial"]),
+                        ("ship_by_end", "<=", limit),
+                    ]
+                )
+                .ids
+            )
         return [("id", "in" if wanted else "not in", ids)]
 
     # ------------------------------------------------------------------
@@ -434,6 +448,8 @@ class AmazonSellerOrder(models.Model):
             self._amazon_warn_cancel_request()
         if order.tracking_numbers:
             self._amazon_compare_tracking(order.tracking_numbers)
+        if self.operation_ids:  # what Amazon now holds shipped may complete it
+            self._amazon_update_shipment_state()
         return outcome
 
     def _amazon_warn_cancel_request(self):
@@ -486,7 +502,6 @@ class AmazonSellerOrder(models.Model):
                 },
                 "packages": [p.reference for p in order.packages if p.reference],
             },
-            "amazon_synced_at": fields.Datetime.now(),
         }
 
     def _amazon_save(self, values, state, reason):
@@ -597,72 +612,91 @@ class AmazonSellerOrder(models.Model):
     # Shipment confirmation (merchant-fulfilled orders)
     # ------------------------------------------------------------------
     def _amazon_queue_shipment(self, picking):
-        """Queue the confirmation of what ``picking`` shipped: one operation
-        per package, only for quantities not confirmed yet (a return and a
-        new delivery never confirm an item twice)."""
+        """Bring the confirmations of ``picking`` in line with what it
+        shipped: the parcels already at Amazon (done, or a feed being
+        processed) stay; the others are built anew from the delivery (a
+        corrected tracking number), surplus ones are cancelled, missing ones
+        queued. Only quantities not confirmed yet are confirmed (a return and
+        a new delivery never confirm an item twice). Returns the open
+        operations of the delivery."""
         self.ensure_one()
-        if self.fulfillment_channel != "fbm":
-            return self.env["amazon.seller.operation"]  # Amazon ships FBA orders
         Operation = self.env["amazon.seller.operation"]
-        operations = Operation
-        for index, (kind, payload) in enumerate(self._amazon_shipments(picking)):
-            operations |= Operation._amazon_queue(
-                self.account_id,
-                kind,
-                f"ship:{self.amazon_order_id}:{picking.id}:{index}",
-                payload,
-                binding_id=self,
-                picking_id=picking,
-            )
-        return operations
+        if self.fulfillment_channel != "fbm":
+            return Operation  # Amazon ships FBA orders
+        operations = self.operation_ids.filtered(
+            lambda o: o.picking_id == picking and o.kind in SHIPMENT_KINDS
+        )
+        fixed = operations.filtered(lambda o: o.state in ("done", "sent"))
+        rebuildable = operations.filtered(
+            lambda o: o.state in ("to_send", "error")
+        ).sorted("id")
+        shipments = self._amazon_shipments(picking, fixed, rebuildable)
+        used = [int(o.idempotency_key.rsplit(":", 1)[1]) for o in operations] or [-1]
+        next_index = max(used) + 1
+        result = Operation
+        for operation, shipment in zip_longest(rebuildable, shipments):
+            if shipment is None:
+                operation._amazon_obsolete()
+                continue
+            kind, payload_for = shipment
+            if operation is None:
+                index, next_index = next_index, next_index + 1
+                result |= Operation._amazon_queue(
+                    self.account_id,
+                    kind,
+                    f"ship:{self.amazon_order_id}:{picking.id}:{index}",
+                    payload_for(index),
+                    binding_id=self,
+                    picking_id=picking,
+                )
+            else:
+                index = int(operation.idempotency_key.rsplit(":", 1)[1])
+                operation._amazon_set_payload(kind, payload_for(index))
+                result |= operation
+        return result
 
-    def _amazon_shipment_payload(self, picking, operation):
-        """The payload of ``operation`` built anew from the delivery (after
-        a correction); None when the delivery no longer gives one."""
-        index = int(operation.idempotency_key.rsplit(":", 1)[1])
-        # the delivery's own operations are built anew together
-        same_delivery = self.operation_ids.filtered(lambda o: o.picking_id == picking)
-        shipments = self._amazon_shipments(picking, exclude=same_delivery)
-        if index >= len(shipments):
-            return None
-        kind, payload = shipments[index]
-        operation.kind = kind
-        return payload
-
-    def _amazon_shipments(self, picking, exclude=None):
-        """``[(kind, payload)]``: one per package of the delivery."""
-        remaining = self._amazon_unconfirmed_quantities(exclude=exclude)
-        shipped = picking._amazon_shipped_items()
-        packages = picking._amazon_packages(shipped, remaining)
+    def _amazon_shipments(self, picking, fixed, rebuildable):
+        """``[(kind, payload builder)]``, one per parcel of ``picking`` still
+        to confirm (``fixed``: its operations Amazon has; ``rebuildable``:
+        the ones built anew, not counted as confirmed)."""
+        remaining = self._amazon_unconfirmed_quantities(exclude=rebuildable)
+        packages = picking._amazon_packages(fixed, remaining)
         if not packages:
             return []
         carrier = picking._amazon_carrier(self.account_id)
-        tracking = picking._amazon_tracking_numbers()
+        used = {
+            (json.loads(o.payload).get("package") or {}).get("trackingNumber")
+            for o in fixed
+        }
+        tracking = [n for n in picking._amazon_tracking_numbers() if n not in used]
+        if len(packages) == 1 and len(tracking) > 1:
+            packages = picking._amazon_share_units(packages[0], len(tracking))
         if not tracking and len(packages) == 1 and carrier["allow_untracked"]:
+            items = packages[0]
             return [
                 (
                     "fulfilment_feed",
-                    self._amazon_feed_payload(picking, carrier, packages[0]),
+                    lambda _index: self._amazon_feed_payload(picking, carrier, items),
                 )
             ]
         result = []
-        for index, items in enumerate(packages):
+        for position, items in enumerate(packages):
             number = (
-                tracking[index]
-                if index < len(tracking)
+                tracking[position]
+                if position < len(tracking)
                 else (tracking[-1:] or [None])[0]
             )
             result.append(
                 (
                     "confirm_shipment",
-                    self._amazon_package_payload(
-                        picking, carrier, number, index, items
+                    partial(
+                        self._amazon_package_payload, picking, carrier, number, items
                     ),
                 )
             )
         return result
 
-    def _amazon_package_payload(self, picking, carrier, tracking, index, items):
+    def _amazon_package_payload(self, picking, carrier, tracking, items, index):
         package = {
             # unique per order, a positive number sent as a string
             "packageReferenceId": str(picking.id * 100 + index + 1),
@@ -687,7 +721,7 @@ class AmazonSellerOrder(models.Model):
     def _amazon_feed_payload(self, picking, carrier, items):
         """An untracked shipment (a letter): the order fulfilment feed."""
         document = fulfilment_feed(
-            self.account_id.selling_partner_id or "UNKNOWN",
+            self.account_id.selling_partner_id or "-",
             [
                 OrderFulfilment(
                     order_id=self.amazon_order_id,
@@ -707,40 +741,37 @@ class AmazonSellerOrder(models.Model):
         }
 
     def _amazon_unconfirmed_quantities(self, exclude=None):
-        """``{order item id: quantity}`` ordered but not shipped at Amazon
-        (as the last import saw it) nor confirmed or queued by us since."""
+        """``{order item id: quantity}`` ordered (in the units of the order
+        line, which are Amazon's) and not confirmed or queued yet.
+
+        Amazon's shipped quantities (read by the last import) and what our
+        own accepted confirmations sent overlap: the larger of the two
+        counts, so that units shipped outside Odoo (Seller Central) are not
+        confirmed again and our confirmations do not count twice. Queued and
+        failed transmissions (other than ``exclude``) hold their units."""
         self.ensure_one()
-        ordered = {}
+        ordered = Counter()
         # a few fields of the lines, not all of them
         lines = self.with_context(prefetch_fields=False).sale_order_id.order_line
         for line in lines.filtered("amazon_order_item_id"):
-            quantity = int(
-                line.product_uom_id._compute_quantity(
-                    line.product_uom_qty, line.product_id.uom_id
-                )
-                if line.product_id
-                else line.product_uom_qty
-            )
-            ordered[line.amazon_order_item_id] = (
-                ordered.get(line.amazon_order_item_id, 0) + quantity
-            )
-        amazon = self.amazon_shipped or {}
-        for item_id, quantity in (amazon.get("items") or {}).items():
-            if item_id in ordered:
-                ordered[item_id] -= quantity
+            ordered[line.amazon_order_item_id] += int(round(line.product_uom_qty))
+        amazon = Counter((self.amazon_shipped or {}).get("items") or {})
+        done, held = Counter(), Counter()
         operations = self.operation_ids.filtered(
-            lambda o: o.kind in SHIPMENT_KINDS
-            and o.state != "cancelled"
-            and not o._amazon_seen_by_amazon()
+            lambda o: o.kind in SHIPMENT_KINDS and o.state != "cancelled"
         ) - (exclude or self.env["amazon.seller.operation"])
         for operation in operations:
-            for item_id, quantity in operation._amazon_shipped_items().items():
-                ordered[item_id] = ordered.get(item_id, 0) - quantity
-        return {item: qty for item, qty in ordered.items() if qty > 0}
+            target = done if operation.state == "done" else held
+            target.update(operation._amazon_shipped_items())
+        return {
+            item: left
+            for item, quantity in ordered.items()
+            if (left := quantity - max(amazon[item], done[item]) - held[item]) > 0
+        }
 
     def _amazon_check_shippable(self, operation):
         """Checks just before sending: a cancelled order is never confirmed,
-        a parcel needs its tracking number."""
+        a parcel needs its carrier and its tracking number."""
         record = self.with_context(prefetch_fields=False)  # two fields only
         if (
             record.amazon_status == "CANCELLED"
@@ -749,57 +780,85 @@ class AmazonSellerOrder(models.Model):
             raise UserError(
                 self.env._("The order is cancelled: nothing is confirmed to Amazon.")
             )
+        picking = operation.picking_id.name or "-"
+        if not self.account_id.selling_partner_id:
+            raise UserError(
+                self.env._(
+                    "The Amazon account is not linked to a seller: link it first."
+                )
+            )
         data = json.loads(operation.payload)
         package = data.get("package")
-        if package is not None and not package.get("trackingNumber"):
+        if package is None:
+            return
+        if package.get("carrierCode") == "Other" and not package.get("carrierName"):
+            raise UserError(
+                self.env._(
+                    "The delivery %(picking)s has no shipping method: choose the "
+                    "carrier on the delivery and send again.",
+                    picking=picking,
+                )
+            )
+        if not package.get("trackingNumber"):
             raise UserError(
                 self.env._(
                     "The delivery %(picking)s has no tracking number. Enter it on the "
                     "delivery (Tracking Reference) and send again; letters without "
                     "tracking number need a carrier mapping that allows untracked "
                     "shipments.",
-                    picking=operation.picking_id.name or "-",
+                    picking=picking,
                 )
             )
 
     def _amazon_operation_done(self, operation):
-        """Amazon accepted a confirmation (the state is computed)."""
-        operation.picking_id.activity_feedback(
-            ["mail.mail_activity_data_todo"],
-            feedback=self.env._("Confirmed to Amazon."),
-        )
+        """Amazon accepted a confirmation."""
+        self._amazon_update_shipment_state()
+        picking = operation.picking_id
+        if picking and not picking.amazon_operation_ids.filtered(
+            lambda o: o.state == "error"
+        ):
+            operation._amazon_close_failure_activities(picking)
 
     def _amazon_operation_failed(self, operation):
-        """A confirmation failed: the order shows it (the state is computed)."""
-        return True
+        """A confirmation failed: the order shows it."""
+        self._amazon_update_shipment_state()
 
     @api.model
     def _cron_ship_by_reminders(self):
         """A to-do on every merchant-fulfilled order whose ship-by window
-        ends soon (or has ended) and that is not confirmed yet."""
+        ends soon (or has ended) and that is not confirmed yet: once per
+        window end, whether the to-do is then done or not."""
         summary = self.env._("Ship the Amazon order")
-        todo = self.env.ref("mail.mail_activity_data_todo")
-        for record in self.search([("ship_by_due", "=", True)]):
-            sale_order = record.sale_order_id
-            if sale_order.activity_ids.filtered(
-                lambda a: a.activity_type_id == todo and a.summary == summary
-            ):
-                continue
-            sale_order.activity_schedule(
-                "mail.mail_activity_data_todo",
-                summary=summary,
-                note=self.env._(
-                    "Amazon expects %(order)s to ship by %(date)s.",
-                    order=record.amazon_order_id,
-                    date=fields.Datetime.to_string(record.ship_by_end),
-                ),
-                date_deadline=fields.Date.to_date(record.ship_by_end),
-                user_id=(
-                    sale_order.user_id
-                    or record.account_id.responsible_id
-                    or self.env.user
-                ).id,
-            )
+        due = self.search([("ship_by_due", "=", True)]).filtered(
+            lambda r: not r.ship_by_reminded or r.ship_by_reminded < r.ship_by_end
+        )
+        for record in due:
+            try:
+                with self.env.cr.savepoint():
+                    record._amazon_remind_ship_by(summary)
+            except Exception as error:  # noqa: BLE001 - the others are reminded
+                _logger.warning(
+                    "Ship-by reminder of Amazon order record %s failed: %s",
+                    record.id,
+                    type(error).__name__,
+                )
+
+    def _amazon_remind_ship_by(self, summary):
+        sale_order = self.sale_order_id
+        sale_order.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=summary,
+            note=self.env._(
+                "Amazon expects %(order)s to ship by %(date)s (UTC).",
+                order=self.amazon_order_id,
+                date=fields.Datetime.to_string(self.ship_by_end)[:16],
+            ),
+            date_deadline=fields.Date.to_date(self.ship_by_end),
+            user_id=(
+                sale_order.user_id or self.account_id.responsible_id or self.env.user
+            ).id,
+        )
+        self.ship_by_reminded = self.ship_by_end
 
     # ------------------------------------------------------------------
     # Errors and retries

@@ -29,3 +29,9 @@ class ResCompany(models.Model):
         self.ensure_one()
         days = self.amazon_retention_days or MAX_RETENTION_DAYS
         return min(max(days, 1), MAX_RETENTION_DAYS)
+
+    def _get_text_validation(self, confirmation_type):
+        # deliveries of Amazon orders: no e-mail, no text message to the buyer
+        if self.env.context.get("amazon_no_customer_message"):
+            return False
+        return super()._get_text_validation(confirmation_type)

@@ -4,6 +4,9 @@ must see (ship-by date, buyer cancellation requests, gift message)."""
 
 import logging
 import re
+from collections import Counter
+
+import psycopg2
 
 from odoo import api, fields, models
 
@@ -12,6 +15,12 @@ from ..redact import buyer_data_guard
 _logger = logging.getLogger(__name__)
 
 TRACKING_SEPARATORS = re.compile(r"[\s,;]+")
+#: what Odoo retries itself (the whole validation runs again)
+CONCURRENCY_ERRORS = (
+    psycopg2.errors.TransactionRollbackError,
+    psycopg2.errors.LockNotAvailable,
+)
+AMAZON_GROUPS = "stock.group_stock_user,amazon_seller_connector.group_amazon_user"
 
 
 class StockPicking(models.Model):
@@ -21,7 +30,10 @@ class StockPicking(models.Model):
         string="Amazon Order", related="sale_id.amazon_binding_id"
     )
     amazon_operation_ids = fields.One2many(
-        "amazon.seller.operation", "picking_id", string="Amazon Transmissions"
+        "amazon.seller.operation",
+        "picking_id",
+        string="Amazon Transmissions",
+        groups=AMAZON_GROUPS,
     )
     amazon_confirmation_state = fields.Selection(
         [
@@ -31,13 +43,22 @@ class StockPicking(models.Model):
         ],
         string="Amazon Confirmation",
         compute="_compute_amazon_confirmation_state",
+        compute_sudo=True,
         help="Whether Amazon knows that this delivery shipped.",
     )
     amazon_confirmation_error = fields.Text(
-        string="Amazon's Answer", compute="_compute_amazon_confirmation_state"
+        string="Amazon's Answer",
+        compute="_compute_amazon_confirmation_state",
+        compute_sudo=True,
+    )
+    amazon_can_send = fields.Boolean(
+        compute="_compute_amazon_confirmation_state", compute_sudo=True
     )
     amazon_ship_by = fields.Datetime(
         string="Ship By (Amazon)", related="sale_id.amazon_binding_id.ship_by_end"
+    )
+    amazon_ship_by_due = fields.Boolean(
+        string="Amazon Shipping Due", related="sale_id.amazon_binding_id.ship_by_due"
     )
     amazon_service_level = fields.Char(
         string="Amazon Shipping Service",
@@ -54,7 +75,7 @@ class StockPicking(models.Model):
         string="Gift Wrap", related="sale_id.amazon_binding_id.gift_wrap"
     )
 
-    @api.depends("amazon_operation_ids.state", "amazon_operation_ids.answer")
+    @api.depends("amazon_operation_ids.state", "amazon_operation_ids.answer", "state")
     def _compute_amazon_confirmation_state(self):
         for picking in self:
             operations = picking.amazon_operation_ids.filtered(
@@ -72,22 +93,35 @@ class StockPicking(models.Model):
             picking.amazon_confirmation_error = (
                 "\n".join(failed.mapped("answer")) or False
             )
+            # nothing queued (or a failure): a person may send it
+            picking.amazon_can_send = bool(
+                picking.amazon_confirmation_state in (False, "error")
+                and picking._amazon_confirms()
+            )
 
     # ------------------------------------------------------------------
     # Validation: queue the confirmation, never stop the warehouse
     # ------------------------------------------------------------------
-    def _amazon_not_amazon(self):
-        return self.filtered(lambda p: not p.sudo().amazon_binding_id)
-
     def _check_warn_sms(self):
         # Amazon's buyers hear from Amazon only (its shipping notice, with the
         # tracking number we confirm): no text message, no warning about one
         return super(StockPicking, self._amazon_not_amazon())._check_warn_sms()
 
     def _send_confirmation_email(self):
-        # no e-mail or text message to Amazon's buyers (Amazon's communication
-        # guidelines: buyers are contacted through Amazon only)
-        return super(StockPicking, self._amazon_not_amazon())._send_confirmation_email()
+        """No e-mail or text message to Amazon's buyers (Amazon's
+        communication guidelines: buyers are contacted through Amazon only);
+        everything else of the validation (a carrier's label) runs for all."""
+        others = self._amazon_not_amazon()
+        amazon = self - others
+        if amazon:
+            super(
+                StockPicking, amazon.with_context(amazon_no_customer_message=True)
+            )._send_confirmation_email()
+        if others or not amazon:
+            super(StockPicking, others)._send_confirmation_email()
+
+    def _amazon_not_amazon(self):
+        return self.filtered(lambda p: not p.sudo().amazon_binding_id)
 
     def _action_done(self):
         result = super()._action_done()
@@ -97,7 +131,9 @@ class StockPicking(models.Model):
     def _amazon_queue_confirmations(self):
         """Queue the shipment confirmations of validated deliveries of
         merchant-fulfilled Amazon orders. Whatever goes wrong here is
-        recorded for a person: the delivery is validated anyway."""
+        recorded for a person: the delivery is validated anyway. A conflict
+        with a concurrent transaction is raised, so that Odoo runs the whole
+        validation again."""
         for picking in self.filtered(lambda p: p._amazon_confirms()):
             try:
                 with self.env.cr.savepoint(), buyer_data_guard():
@@ -106,12 +142,15 @@ class StockPicking(models.Model):
                     picking.sudo().amazon_binding_id._amazon_queue_shipment(
                         picking.sudo()
                     )
+            except CONCURRENCY_ERRORS:
+                raise
             except Exception as error:  # noqa: BLE001 - the warehouse goes on
                 _logger.warning(
                     "Delivery %s: Amazon confirmation not queued (%s)",
                     picking.id,
                     type(error).__name__,
                 )
+                # sudo: the to-do concerns the connector, on the delivery
                 picking.sudo().activity_schedule(
                     "mail.mail_activity_data_todo",
                     summary=self.env._("Amazon confirmation not queued"),
@@ -125,22 +164,30 @@ class StockPicking(models.Model):
                 )
 
     def _amazon_confirms(self):
-        """A done delivery to the customer of a merchant-fulfilled order."""
+        """A done delivery to the customer of a merchant-fulfilled order
+        (from our warehouse, or drop-shipped by a supplier)."""
         self.ensure_one()
         binding = self.sudo().amazon_binding_id
         return bool(
             binding
             and binding.fulfillment_channel == "fbm"
             and self.state == "done"
-            and self.picking_type_code == "outgoing"
+            and self.picking_type_code in ("outgoing", "dropship")
             and self.location_dest_id.usage == "customer"
         )
 
     def action_amazon_send(self):
-        """'Send to Amazon': queue (again) and send what failed."""
-        self._amazon_queue_confirmations()
-        failed = self.amazon_operation_ids.filtered(lambda o: o.state == "error")
-        failed.action_retry()
+        """'Send to Amazon': the confirmations built anew from the delivery
+        as it is now (a corrected tracking number), then sent."""
+        self.check_access("write")
+        Operation = self.env["amazon.seller.operation"]
+        for picking in self.filtered(lambda p: p._amazon_confirms()):
+            # sudo: as at validation, the queue belongs to the connector
+            binding = picking.sudo().amazon_binding_id
+            operations = binding._amazon_queue_shipment(picking.sudo())
+            operations._amazon_send_again()
+            binding._amazon_update_shipment_state()
+            Operation |= operations
         return True
 
     # ------------------------------------------------------------------
@@ -154,14 +201,21 @@ class StockPicking(models.Model):
         return [part for part in TRACKING_SEPARATORS.split(text) if part]
 
     def _amazon_shipped_items(self):
-        """``[(package key, order item id, quantity)]`` of the done moves."""
+        """``[(package key, order item id, quantity)]`` of the done moves, in
+        the units of the order lines (Amazon's units). A kit (a bill of
+        materials of type kit) counts the complete kits its components make."""
         self.ensure_one()
         result = []
-        for move in self.move_ids.filtered(lambda m: m.state == "done"):
-            line = move.sale_line_id
+        moves = self.move_ids.filtered(lambda m: m.state == "done")
+        for line, line_moves in moves.grouped("sale_line_id").items():
             if not line.amazon_order_item_id:
                 continue
-            for move_line in move.move_line_ids:
+            if line_moves.product_id != line.product_id:  # components of a kit
+                quantity = self._amazon_kit_quantity(line, line_moves)
+                if quantity > 0:
+                    result.append((0, line.amazon_order_item_id, quantity))
+                continue
+            for move_line in line_moves.move_line_ids:
                 quantity = move_line.product_uom_id._compute_quantity(
                     move_line.quantity, line.product_uom_id
                 )
@@ -173,24 +227,51 @@ class StockPicking(models.Model):
                 )
         return result
 
-    def _amazon_packages(self, shipped, remaining):
-        """``[{order item id: quantity}]``, one dict per package, each item
-        capped to what is not confirmed yet; several tracking numbers
-        without packages share the units out between them."""
+    @api.model
+    def _amazon_kit_quantity(self, line, moves):
+        """Complete kits of ``line`` that ``moves`` (its components) made."""
+        if not hasattr(moves, "_compute_kit_quantities"):
+            return 0  # components without the kit module: nothing to count
+        bom = (
+            self.env["mrp.bom"]
+            .sudo()
+            ._bom_find(
+                line.product_id, company_id=line.company_id.id, bom_type="phantom"
+            )
+            .get(line.product_id)
+        )
+        if not bom:
+            return 0
+        # sale_mrp's naming: "incoming" are the moves towards the customer
+        filters = {
+            "incoming_moves": lambda m: True,
+            "outgoing_moves": lambda m: False,
+        }
+        quantity = moves._compute_kit_quantities(
+            line.product_id, line.product_uom_qty, bom, filters
+        )
+        return int(quantity + 1e-9)
+
+    def _amazon_packages(self, fixed, remaining):
+        """``[{order item id: quantity}]``, one dict per package of the
+        delivery still to confirm: the units ``fixed`` (its operations Amazon
+        has) sent are taken off first, then each item is capped to what is not
+        confirmed yet."""
+        self.ensure_one()
+        sent = Counter()
+        for operation in fixed:
+            sent.update(operation._amazon_shipped_items())
         by_package = {}
-        for package, item_id, quantity in shipped:
-            left = remaining.get(item_id, 0)
-            quantity = min(quantity, left)
+        for package, item_id, quantity in self._amazon_shipped_items():
+            taken = min(sent[item_id], quantity)
+            sent[item_id] -= taken
+            quantity = min(quantity - taken, remaining.get(item_id, 0))
             if quantity <= 0:
                 continue
-            remaining[item_id] = left - quantity
+            remaining[item_id] -= quantity
             items = by_package.setdefault(package, {})
             items[item_id] = items.get(item_id, 0) + quantity
-        packages = [items for _key, items in sorted(by_package.items())]
-        tracking = self._amazon_tracking_numbers()
-        if len(packages) == 1 and len(tracking) > 1:
-            packages = self._amazon_share_units(packages[0], len(tracking))
-        return packages
+        return [items for _key, items in sorted(by_package.items())]
 
     @api.model
     def _amazon_share_units(self, items, count):
@@ -207,7 +288,8 @@ class StockPicking(models.Model):
     def _amazon_carrier(self, account):
         """``{code, name, method, allow_untracked}`` Amazon gets for the
         carrier of the delivery: the account's mapping, a seeded carrier whose
-        keyword the shipping method's name holds, or the name itself."""
+        keyword the shipping method's name holds, or the name itself (no
+        carrier at all: ``Other`` without a name, refused before sending)."""
         self.ensure_one()
         carrier = self.carrier_id or self.sale_id.carrier_id or account.carrier_id
         mapping = account.carrier_mapping_ids.filtered(
@@ -227,7 +309,7 @@ class StockPicking(models.Model):
             }
         return {
             "code": "Other",
-            "name": carrier.name or self.env._("Other"),
+            "name": carrier.name or None,
             "method": mapping.shipping_method or None,
             "allow_untracked": bool(mapping.allow_untracked),
         }

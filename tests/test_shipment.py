@@ -7,7 +7,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 from odoo import Command, fields
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..spapi import SpApiClient
@@ -353,7 +353,7 @@ class TestShipmentFailures(ShipmentCommon):
         self.assertIn("no tracking number", operation.answer)
         self.assertFalse(self.sim.confirmations(), "nothing reached Amazon")
 
-    def _fault_then_once(self, **fault):
+    def _fault_then_once(self, attempts=1, **fault):
         record = self._fbm_order(fault.pop("order_id"))
         picking = self._validate(
             record.sale_order_id.picking_ids, tracking=DHL_TRACKING
@@ -362,7 +362,7 @@ class TestShipmentFailures(ShipmentCommon):
         self._send()
         operation = picking.amazon_operation_ids
         self.assertEqual(operation.state, "to_send")
-        self.assertEqual(operation.attempt_count, 1)
+        self.assertEqual(operation.attempt_count, attempts)
         self.assertGreater(operation.next_attempt_at, fields.Datetime.now())
         self.assertFalse(self._accepted())
         self.sim.faults.reset()
@@ -373,7 +373,10 @@ class TestShipmentFailures(ShipmentCommon):
         self.assertEqual(len(self._accepted()), 1)
 
     def test_429_storm(self):
-        self._fault_then_once(order_id="302-6100000-0000003", kind="status", status=429)
+        # Amazon's pace is not a failed attempt: no person is asked for it
+        self._fault_then_once(
+            attempts=0, order_id="302-6100000-0000003", kind="status", status=429
+        )
 
     def test_503_with_an_html_body(self):
         self._fault_then_once(order_id="302-6100000-0000004", kind="status", status=503)
@@ -439,6 +442,153 @@ class TestShipmentFailures(ShipmentCommon):
             move.picked = True
         returned.button_validate()
         return returned
+
+
+@tagged("post_install", "-at_install")
+class TestCorrections(ShipmentCommon):
+    """A person corrects a delivery: every unit reaches Amazon once."""
+
+    def _units(self, order_id):
+        sent = {}
+        for entry in self._accepted(order_id):
+            for item in entry["request"]["packageDetail"]["orderItems"]:
+                sent[item["orderItemId"]] = (
+                    sent.get(item["orderItemId"], 0) + item["quantity"]
+                )
+        return sent
+
+    def test_three_parcels_two_refused_then_corrected(self):
+        order_id = "302-6300000-0000001"
+        record = self._fbm_order(order_id)
+        picking = self._validate(
+            record.sale_order_id.picking_ids,
+            tracking="00340434160000000031, bad#2, bad#3",
+        )
+        self._send()
+        states = sorted(picking.amazon_operation_ids.mapped("state"))
+        self.assertEqual(states, ["done", "error", "error"])
+        self.clock.advance(180)
+        self.account._amazon_import_orders()  # Amazon now holds one parcel
+        picking.carrier_tracking_ref = (
+            "00340434160000000031, 00340434160000000032, 00340434160000000033"
+        )
+        picking.action_amazon_send()
+        self._send()
+        self.assertEqual(
+            self._units(order_id), {f"{order_id}-1": 2, f"{order_id}-2": 1}
+        )
+        self.assertEqual(
+            sorted(
+                e["request"]["packageDetail"]["trackingNumber"]
+                for e in self._accepted(order_id)
+            ),
+            ["00340434160000000031", "00340434160000000032", "00340434160000000033"],
+        )
+        self.assertEqual(record.shipment_state, "done")
+        self.assertEqual(
+            self.sim.order(order_id)["fulfillment"]["fulfillmentStatus"], "SHIPPED"
+        )
+
+    def test_missing_tracking_then_two_numbers(self):
+        order_id = "302-6300000-0000002"
+        record = self._fbm_order(order_id)
+        picking = self._validate(record.sale_order_id.picking_ids, tracking=False)
+        self._send()
+        self.assertEqual(picking.amazon_confirmation_state, "error")
+        self.assertTrue(picking.amazon_can_send)
+        picking.carrier_tracking_ref = "00340434160000000041,00340434160000000042"
+        picking.action_amazon_send()
+        self._send()
+        self.assertEqual(len(self._accepted(order_id)), 2, "one per tracking number")
+        self.assertEqual(
+            self._units(order_id), {f"{order_id}-1": 2, f"{order_id}-2": 1}
+        )
+        self.assertEqual(picking.amazon_confirmation_state, "done")
+        self.assertFalse(picking.amazon_can_send)
+
+    def test_amazon_package_ids_of_its_own(self):
+        """Amazon may name the packages with ids of its own: the backorder is
+        still confirmed, nothing twice."""
+        order_id = "302-6300000-0000003"
+        record = self._fbm_order(order_id)
+        first = record.sale_order_id.picking_ids
+        self._validate(
+            first,
+            tracking="00340434160000000051",
+            quantities={self.mug: 1, self.book: 0},
+        )
+        self._send()
+        order = self.sim.order(order_id)
+        packages = order["packages"]
+        for number, package in enumerate(packages, start=1):
+            package["packageReferenceId"] = f"AMZ-{number}"
+        self.sim.update_order(order_id, packages=packages)
+        self.clock.advance(180)
+        self.account._amazon_import_orders()
+        backorder = record.sale_order_id.picking_ids - first
+        self._validate(backorder, tracking="00340434160000000052")
+        self._send()
+        self.assertEqual(
+            self._units(order_id), {f"{order_id}-1": 2, f"{order_id}-2": 1}
+        )
+        self.assertEqual(record.shipment_state, "done")
+
+    def test_cancelled_transmission_sent_again(self):
+        order_id = "302-6300000-0000004"
+        record = self._fbm_order(order_id)
+        picking = self._validate(
+            record.sale_order_id.picking_ids, tracking=DHL_TRACKING
+        )
+        operation = picking.amazon_operation_ids
+        operation.action_cancel()
+        self._send()
+        self.assertFalse(self._accepted(order_id))
+        self.assertTrue(picking.amazon_can_send, "nothing active: it may be sent")
+        operation.action_retry()
+        self._send()
+        self.assertEqual(len(self._accepted(order_id)), 1)
+        self.assertEqual(operation.state, "done")
+
+    def test_success_keeps_other_to_dos(self):
+        record = self._fbm_order("302-6300000-0000005")
+        picking = self._validate(record.sale_order_id.picking_ids, tracking="bad#5")
+        self._send()
+        picking.activity_schedule(
+            "mail.mail_activity_data_todo", summary="Abholung beim Spediteur klären"
+        )
+        picking.carrier_tracking_ref = DHL_TRACKING
+        picking.action_amazon_send()
+        self._send()
+        self.assertEqual(
+            picking.activity_ids.mapped("summary"), ["Abholung beim Spediteur klären"]
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestShipmentAccess(ShipmentCommon):
+    def test_salesperson_and_packer_read_deliveries(self):
+        record = self._fbm_order("302-6400000-0000001")
+        picking = self._validate(
+            record.sale_order_id.picking_ids, tracking=DHL_TRACKING
+        )
+        self._send()
+        salesperson = new_test_user(
+            self.env, "amazon_sales", groups="sales_team.group_sale_salesman"
+        )
+        values = picking.with_user(salesperson).web_read(
+            {"name": {}, "amazon_confirmation_state": {}, "amazon_ship_by": {}}
+        )
+        self.assertEqual(values[0]["amazon_confirmation_state"], "done")
+        packer = new_test_user(
+            self.env, "amazon_packer", groups="stock.group_stock_user"
+        )
+        Picking = self.env["stock.picking"].with_user(packer)
+        for name in ("amazon_ship_by_due", "amazon_cancel_requested"):
+            Picking.search([(name, "=", True)])  # no access error
+        values = picking.with_user(packer).web_read(
+            {"amazon_operation_ids": {"fields": {"state": {}}}}
+        )
+        self.assertEqual(values[0]["amazon_operation_ids"][0]["state"], "done")
 
 
 @tagged("post_install", "-at_install")
@@ -516,6 +666,14 @@ class TestShippingInSight(ShipmentCommon):
             lambda a: a.summary == "Ship the Amazon order"
         )
         self.assertEqual(len(reminders), 1)
+        reminders.action_feedback(feedback="Packt heute")
+        Binding._cron_ship_by_reminders()
+        self.assertFalse(
+            due.sale_order_id.activity_ids.filtered(
+                lambda a: a.summary == "Ship the Amazon order"
+            ),
+            "a reminder marked done does not come back every hour",
+        )
         # once confirmed, it is no longer due
         self._validate(due.sale_order_id.picking_ids, tracking=DHL_TRACKING)
         self._send()
