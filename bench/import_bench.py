@@ -11,6 +11,11 @@ ratelimit  a backfill with Amazon's rate limits on, time-scaled
 shipments  BENCH_ORDERS merchant-fulfilled orders imported, all deliveries
            validated in one batch, the confirmations sent with Amazon's
            limits on (time-scaled); then the sender's own cost per operation
+invoices   BENCH_ORDERS merchant-fulfilled orders imported with the invoicing
+           policy "when shipped" and upload on, all deliveries validated (an
+           invoice each), the shipments confirmed and the invoices uploaded
+           with Amazon's limits on (time-scaled); the Odoo side per invoice
+           (creation and posting, PDF rendering, the sender's own work)
 Prints one JSON line prefixed with BENCH_RESULT.
 """
 
@@ -415,10 +420,133 @@ def run_shipments(taxes):
     return result
 
 
+class Timer:
+    """Total time spent in a method (patched on its class while running)."""
+
+    def __init__(self, cls, name):
+        self.cls, self.name, self.seconds, self.calls = cls, name, 0.0, 0
+        self.original = getattr(cls, name)
+        timer = self
+
+        def timed(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return timer.original(*args, **kwargs)
+            finally:
+                timer.seconds += time.perf_counter() - started
+                timer.calls += 1
+
+        setattr(cls, name, timed)
+
+    def stop(self):
+        setattr(self.cls, self.name, self.original)
+
+
+def run_invoices(taxes):
+    sim = sim_mod.Simulator(
+        refresh_tokens=(TOKEN,),
+        orders=shipment_orders(COUNT),
+        marketplaces=("DE",),
+        rate_limits="amazon",
+        time_scale=SCALE,
+    )
+    url = sim.start()
+    account = bench_account(url)
+    account.write({"invoice_policy": "ship", "invoice_upload": True})
+    service = env["product.product"].create({"name": "Versand", "type": "service"})
+    carrier = env["delivery.carrier"].create(
+        {"name": "DHL Paket", "product_id": service.id}
+    )
+    env.cr.commit()
+    run_import(account, {"time_scale": SCALE, "max_retries": 8})
+    invoicing = Timer(type(env["stock.picking"]), "_amazon_create_invoices")
+    pickings, validate_seconds, _queue = validate_all(carrier)
+    invoicing.stop()
+    Move = env["account.move"]
+    invoices = Move.search(
+        [("amazon_binding_id.account_id", "=", account.id), ("state", "=", "posted")]
+    )
+    rendering = Timer(type(Move), "_amazon_invoice_pdf")
+    submitting = Timer(spapi.SpApiClient, "submit_feed")
+    Account = type(env["amazon.seller.account"])
+    Account._amazon_client_options = lambda self, purpose="api": {
+        "time_scale": SCALE,
+        "max_retries": 8,
+    }
+    Operation = env["amazon.seller.operation"]
+    uploads = Operation.search(
+        [("account_id", "=", account.id), ("kind", "=", "invoice_upload")]
+    )
+    started = time.perf_counter()
+    runs = 0
+    first_feed = None
+    while Operation._amazon_due(limit=1):
+        Operation._cron_send()
+        env.cr.commit()
+        runs += 1
+        if first_feed is None and submitting.calls:
+            first_feed = time.perf_counter()
+    send_seconds = time.perf_counter() - started
+    rendering.stop()
+    submitting.stop()
+    log = sim.call_log()
+    feeds = log["by_operation"].get("createFeed", 0)
+    # the upload window: from the first feed to the last one
+    window = send_seconds - ((first_feed or started) - started)
+    allowed_feeds = 1 + (1 / 3) * SCALE * window
+    # Amazon processes the feeds; the sender reads their reports
+    sim.process_feeds()
+    Operation.search([("state", "=", "sent")]).write(
+        {"next_attempt_at": "2000-01-01"}
+    )
+    env.cr.commit()
+    while Operation._amazon_due(limit=1):
+        Operation._cron_send()
+        env.cr.commit()
+    accepted = sim.invoices()
+    uploads.invalidate_recordset()
+    states = {}
+    for state in uploads.mapped("state"):
+        states[state] = states.get(state, 0) + 1
+    per_invoice = {}
+    for entry in accepted:
+        per_invoice[entry["invoiceNumber"]] = per_invoice.get(entry["invoiceNumber"], 0) + 1
+    sender_seconds = send_seconds - submitting.seconds
+    result = {
+        "deliveries": len(pickings),
+        "invoices": len(invoices),
+        "validate_seconds": round(validate_seconds, 2),
+        "ms_per_invoice_created_and_posted": round(
+            invoicing.seconds / max(len(invoices), 1) * 1000, 1
+        ),
+        "ms_per_invoice_pdf": round(rendering.seconds / max(rendering.calls, 1) * 1000, 1),
+        "pdf_renderings": rendering.calls,
+        "upload_operations": len(uploads),
+        "send_seconds": round(send_seconds, 2),
+        "sender_runs": runs,
+        "create_feed_calls": feeds,
+        "time_scale": SCALE,
+        "allowed_feeds_in_window": round(allowed_feeds, 1),
+        "share_of_allowed_rate": round(min(feeds, allowed_feeds) / allowed_feeds, 3),
+        "ms_odoo_side_per_upload": round(
+            sender_seconds / max(len(uploads), 1) * 1000, 1
+        ),
+        "accepted_by_amazon": len(accepted),
+        "uploaded_twice": sum(1 for n in per_invoice.values() if n > 1),
+        "upload_states": states,
+        "status": log["by_status"],
+        "invoices_per_day_at_amazon_rate": round(86400 / 3),
+        "invoices_per_day_generic_create_feed": round(86400 * 0.0083),
+    }
+    sim.stop()
+    return result
+
+
 def main():
     taxes = setup_company()
-    if MODE == "shipments":
-        result = {"mode": MODE, "orders": COUNT, **run_shipments(taxes)}
+    if MODE in ("shipments", "invoices"):
+        run = run_shipments if MODE == "shipments" else run_invoices
+        result = {"mode": MODE, "orders": COUNT, **run(taxes)}
         result["peak_rss_mb"] = round(
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
         )

@@ -39,6 +39,7 @@ from ..spapi import (
     ThrottledError,
     TransientError,
 )
+from ..spapi.feeds import LISTINGS_FEED_MAX_MESSAGES
 from ..spapi.order_lines import parse_datetime
 from ..utils import can_commit, commit_progress
 from .amazon_seller_marketplace import REGIONS
@@ -89,6 +90,10 @@ def is_loopback(host):
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+#: account settings that change the quantity every offer sends
+STOCK_SETTINGS = {"stock_sync", "stock_warehouse_ids", "stock_buffer", "handling_days"}
 
 
 class AmazonSellerAccount(models.Model):
@@ -235,8 +240,79 @@ class AmazonSellerAccount(models.Model):
         check_company=True,
         default=lambda self: self._default_ref("product_amazon_discount"),
     )
-    sku_ids = fields.One2many(
-        "amazon.seller.sku", "account_id", string="SKU Assignments"
+    sku_ids = fields.One2many("amazon.seller.sku", "account_id", string="Offers")
+    offer_count = fields.Integer(
+        string="Number of Offers", compute="_compute_offer_counts"
+    )
+    offer_unassigned_count = fields.Integer(
+        string="Offers Without Product", compute="_compute_offer_counts"
+    )
+
+    # --- Invoices and refunds ------------------------------------------------
+    invoice_policy = fields.Selection(
+        [
+            ("ship", "When the order ships"),
+            ("manual", "Left to me"),
+        ],
+        string="Invoicing",
+        default="manual",
+        required=True,
+        help="When the order ships: Odoo creates and posts the customer invoice "
+        "of every shipment (merchant-fulfilled: when the delivery is validated; "
+        "FBA: when the shipped order is imported).",
+    )
+    invoice_upload = fields.Boolean(
+        string="Send Invoices to Amazon",
+        help="Upload every posted invoice and credit note of an Amazon order to "
+        "Amazon (not for sellers on Amazon's VAT Calculation Service, whose "
+        "invoices Amazon issues).",
+    )
+    refund_post = fields.Boolean(
+        string="Post Credit Notes",
+        default=True,
+        help="Post the credit notes made from Amazon refunds (off: they stay drafts "
+        "for the accountant).",
+    )
+    refund_return = fields.Boolean(
+        string="Returns for Refunded Items",
+        help="Create a return of the refunded units from the delivery (merchant-"
+        "fulfilled orders), to be received by the warehouse.",
+    )
+    refunds_read_until = fields.Datetime(readonly=True, copy=False)
+    refund_ids = fields.One2many("amazon.seller.refund", "account_id")
+    refund_open_count = fields.Integer(
+        string="Refunds to Check", compute="_compute_refund_open_count"
+    )
+
+    # --- Stock ----------------------------------------------------------------
+    stock_sync = fields.Boolean(
+        string="Send Stock to Amazon",
+        help="Send the merchant-fulfilled quantity of every synchronised offer "
+        "to Amazon as the stock changes, and reconcile all of them every night. "
+        "Offers fulfilled by Amazon are never touched.",
+    )
+    stock_warehouse_ids = fields.Many2many(
+        "stock.warehouse",
+        string="Stock Warehouses",
+        check_company=True,
+        help="Warehouses whose free quantity is offered on Amazon. Empty: the "
+        "default warehouse of the account.",
+    )
+    stock_buffer = fields.Integer(
+        string="Safety Buffer",
+        help="Units of every article kept back from Amazon (an offer can set its own).",
+    )
+    handling_days = fields.Integer(
+        string="Handling Time (Days)",
+        help="Days between an order and its shipment, sent with the quantity. "
+        "0: Amazon keeps the handling time set in Seller Central.",
+    )
+    listings_read_at = fields.Datetime(string="Offers Read", readonly=True, copy=False)
+    listings_requested = fields.Boolean(
+        string="Offers to Read", readonly=True, copy=False
+    )
+    stock_reconciled_at = fields.Datetime(
+        string="Stock Reconciled", readonly=True, copy=False
     )
 
     # --- Warehouses -------------------------------------------------------
@@ -348,6 +424,10 @@ class AmazonSellerAccount(models.Model):
         "CHECK(match_review_threshold <= match_link_threshold)",
         "The threshold for asking a person must not exceed the one for linking.",
     )
+    _stock_settings_positive = models.Constraint(
+        "CHECK(stock_buffer >= 0 AND handling_days >= 0)",
+        "The buffer and the handling time cannot be negative.",
+    )
 
     # ------------------------------------------------------------------
     # Defaults
@@ -381,6 +461,35 @@ class AmazonSellerAccount(models.Model):
             )
             account.review_count = counts.get((account.id, "review"), 0)
             account.error_count = counts.get((account.id, "error"), 0)
+
+    def _compute_refund_open_count(self):
+        counts = dict(
+            self.env["amazon.seller.refund"]._read_group(
+                [("account_id", "in", self.ids), ("state", "in", ("waiting", "error"))],
+                ["account_id"],
+                ["__count"],
+            )
+        )
+        for account in self:
+            account.refund_open_count = counts.get(account, 0)
+
+    def _compute_offer_counts(self):
+        Offer = self.env["amazon.seller.sku"]
+        total = dict(
+            Offer._read_group(
+                [("account_id", "in", self.ids)], ["account_id"], ["__count"]
+            )
+        )
+        unassigned = dict(
+            Offer._read_group(
+                [("account_id", "in", self.ids), ("product_id", "=", False)],
+                ["account_id"],
+                ["__count"],
+            )
+        )
+        for account in self:
+            account.offer_count = total.get(account, 0)
+            account.offer_unassigned_count = unassigned.get(account, 0)
 
     def _compute_operation_error_count(self):
         groups = self.env["amazon.seller.operation"]._read_group(
@@ -453,7 +562,14 @@ class AmazonSellerAccount(models.Model):
                     "authorization, not by hand."
                 )
             )
-        return super().write(self._amazon_encrypt_values(vals))
+        result = super().write(self._amazon_encrypt_values(vals))
+        if STOCK_SETTINGS & vals.keys():
+            # the quantities Amazon gets change with the settings
+            offers = self.env["amazon.seller.sku"].search(
+                [("account_id", "in", self.ids)]
+            )
+            offers._amazon_mark_offers()
+        return result
 
     @api.model
     def _amazon_encrypt_values(self, vals):
@@ -1120,6 +1236,262 @@ class AmazonSellerAccount(models.Model):
                 bindings._amazon_fetch_again(client, raise_errors=True)
         except (SpApiError, AmazonEndpointError, AmazonSecretError) as error:
             raise UserError(self._amazon_error_message(error)) from error
+
+    # ------------------------------------------------------------------
+    # Refunds
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_refunds(self):
+        """Read Amazon's refunds (Finances API) and make their credit notes."""
+        accounts = self.search([("state", "=", "linked")])
+        commit_progress(self.env, remaining=len(accounts))
+        for account in accounts:
+            account._amazon_read_refunds()
+            if commit_progress(self.env, 1) <= 0:
+                break
+
+    def _amazon_read_refunds(self):
+        """The refunds posted since the last run (a rolling window: Amazon
+        shows transactions up to 48 hours late; each is recorded once), then
+        every refund still waiting is looked at again."""
+        self.ensure_one()
+        Refund = self.env["amazon.seller.refund"]
+        now = fields.Datetime.now()
+        start = self.refunds_read_until or datetime.combine(
+            self.import_orders_since or now.date(), datetime.min.time()
+        )
+        # Finances keeps 180 days; Amazon posts late by up to 48 hours
+        after = max(start - timedelta(days=3), now - timedelta(days=179))
+        before = now - timedelta(minutes=2)
+        created = Refund
+        try:
+            with self._amazon_client() as client:
+                for page in client.list_transactions(after, before):
+                    for refund in page.refunds():
+                        if not refund.transaction_id:
+                            continue
+                        with self.env.cr.savepoint():
+                            record, new = Refund._amazon_record(self, refund)
+                        if new:
+                            created |= record
+                    commit_progress(self.env)
+        except (SpApiError, AmazonEndpointError, AmazonSecretError) as error:
+            if isinstance(error, AuthError):
+                self._amazon_handle_auth_error(error)
+            self.last_import_error = self._amazon_error_message(error)
+            return created
+        self.refunds_read_until = before
+        Refund.search(
+            [("account_id", "=", self.id), ("state", "in", ("waiting", "error"))]
+        )._amazon_process()
+        return created
+
+    # ------------------------------------------------------------------
+    # Offers and stock
+    # ------------------------------------------------------------------
+    def _amazon_stock_warehouses(self):
+        """The merchant warehouses whose free quantity is offered."""
+        self.ensure_one()
+        return (
+            self.stock_warehouse_ids
+            or self.warehouse_id
+            or self.env["stock.warehouse"].search(
+                [("company_id", "=", self.company_id.id)], limit=1
+            )
+        )
+
+    def action_read_listings(self):
+        """'Read offers from Amazon': the listings are read in the background
+        (a large catalogue takes minutes)."""
+        self.check_access("write")
+        self.write({"listings_requested": True})
+        # sudo: any Amazon administrator may wake the connector's job
+        self.env.ref("amazon_seller_connector.ir_cron_stock").sudo()._trigger()
+        return self._amazon_stock_notification(
+            self.env._(
+                "The offers are read from Amazon in the background; they appear "
+                "under Amazon > Offers within a few minutes."
+            )
+        )
+
+    def action_reconcile_stock(self):
+        """'Reconcile stock now': every synchronised offer's quantity goes
+        to Amazon in one listings feed."""
+        self.check_access("write")
+        for account in self:
+            if account.state != "linked" or not account.stock_sync:
+                raise UserError(
+                    self.env._(
+                        "Link the account %(name)s and turn on “Send Stock to "
+                        "Amazon” first.",
+                        name=account.name,
+                    )
+                )
+            # sudo: the transmissions belong to the connector
+            account.sudo()._amazon_reconcile_stock()
+        return self._amazon_stock_notification(
+            self.env._(
+                "The quantities of all offers are being sent to Amazon. Amazon "
+                "processes the feed within minutes (sometimes longer); errors "
+                "appear on the offers."
+            )
+        )
+
+    def _amazon_stock_notification(self, message):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Amazon offers"),
+                "message": message,
+                "type": "info",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def action_view_offers(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "amazon_seller_connector.amazon_seller_sku_action"
+        )
+        action["domain"] = [("account_id", "=", self.id)]
+        action["context"] = {"default_account_id": self.id}
+        return action
+
+    @api.model
+    def _cron_stock(self):
+        """Offers read on request; every night (the scheduled action's
+        time) the listings are read again and all quantities reconciled."""
+        now = fields.Datetime.now()
+        accounts = self.search([("state", "=", "linked")])
+        commit_progress(self.env, remaining=len(accounts))
+        for account in accounts:
+            nightly = account.stock_sync and (
+                not account.stock_reconciled_at
+                or account.stock_reconciled_at < now - timedelta(hours=20)
+            )
+            if account.listings_requested or nightly:
+                account._amazon_read_listings()
+            if nightly:
+                account._amazon_reconcile_stock()
+            if commit_progress(self.env, 1) <= 0:
+                break
+
+    def _amazon_read_listings(self):
+        """Read the seller's listings (searchListingsItems, per marketplace)
+        into offers. searchListingsItems rather than the merchant listings
+        report: it gives the product type (which every quantity update
+        needs) and the quantity of each fulfilment channel, which the report
+        lacks; past Amazon's 1,000 results per search it goes on from the
+        last creation date seen. Never raises: the error is on the account."""
+        self.ensure_one()
+        Offer = self.env["amazon.seller.sku"]
+        try:
+            with self._amazon_client() as client:
+                for marketplace in self.marketplace_ids:
+                    for item in self._amazon_listing_items(client, marketplace):
+                        with self.env.cr.savepoint():
+                            Offer._amazon_apply_listing(self, item, marketplace)
+                    commit_progress(self.env)
+        except (SpApiError, AmazonEndpointError, AmazonSecretError) as error:
+            if isinstance(error, AuthError):
+                self._amazon_handle_auth_error(error)
+            self.write(
+                {
+                    "listings_requested": False,
+                    "last_import_error": self._amazon_error_message(error),
+                }
+            )
+            return False
+        self.write(
+            {"listings_requested": False, "listings_read_at": fields.Datetime.now()}
+        )
+        return True
+
+    def _amazon_listing_items(self, client, marketplace):
+        """Every listing item of ``marketplace``, each SKU once."""
+        seen = set()
+        created_after = None
+        while True:
+            last_created, found = None, 0
+            for page in client.search_listings_items(
+                self.selling_partner_id,
+                [marketplace.amazon_marketplace_id],
+                page_size=20,
+                created_after=created_after,
+                sort_by="createdDate",
+                sort_order="ASC",
+            ):
+                for item in page.items:
+                    found += 1
+                    summary = item.summary(marketplace.amazon_marketplace_id)
+                    if summary and summary.created:
+                        last_created = summary.created
+                    if item.sku not in seen:
+                        seen.add(item.sku)
+                        yield item
+                total = page.number_of_results or 0
+            if found < 1000 or total <= found or last_created is None:
+                return
+            # Amazon stops at 1,000 results: on from the last creation date
+            if created_after is not None and last_created <= created_after:
+                last_created = created_after + timedelta(seconds=1)
+            created_after = last_created
+
+    def _amazon_reconcile_stock(self):
+        """Queue the nightly reconcile: every synchronised offer with its
+        current quantity, in listings feeds of at most 10,000 offers (one
+        per set of marketplaces)."""
+        self.ensure_one()
+        Offer = self.env["amazon.seller.sku"]
+        offers = Offer.search(
+            [
+                ("account_id", "=", self.id),
+                ("stock_sync", "=", True),
+                ("product_id", "!=", False),
+                ("fulfillment_channel", "!=", "amazon"),
+            ]
+        )._amazon_synchronised()
+        without_type = offers.filtered(lambda o: not o.product_type)
+        without_type.write(
+            {
+                "stock_error": self.env._(
+                    "Amazon's product type of this listing is not known yet: read "
+                    "the offers from Amazon."
+                )
+            }
+        )
+        offers -= without_type
+        quantities = offers._amazon_quantities()
+        stamp = fields.Datetime.now().strftime("%Y%m%d%H%M%S")
+        Operation = self.env["amazon.seller.operation"]
+        queued = Operation
+        groups = offers.grouped(lambda o: tuple(o._amazon_marketplace_codes()))
+        for markets, group in groups.items():
+            entries = []
+            for offer in group:
+                if offer.id not in quantities:
+                    continue
+                _buffer, days = offer._amazon_stock_settings()
+                entries.append(
+                    [
+                        offer.id,
+                        offer.sku,
+                        quantities[offer.id],
+                        days,
+                        offer.product_type,
+                    ]
+                )
+            for index in range(0, len(entries), LISTINGS_FEED_MAX_MESSAGES):
+                chunk = entries[index : index + LISTINGS_FEED_MAX_MESSAGES]
+                queued |= Operation._amazon_queue(
+                    self,
+                    "stock_feed",
+                    f"stockfeed:{stamp}:{'-'.join(markets)}:{index}",
+                    {"marketplace_ids": list(markets), "offers": chunk},
+                )
+        self.stock_reconciled_at = fields.Datetime.now()
+        return queued
 
     # ------------------------------------------------------------------
     # Transactions and locking

@@ -29,13 +29,26 @@ from odoo.tools import SQL, mute_logger
 from ..exceptions import AmazonEndpointError, AmazonSecretError
 from ..spapi import (
     AuthError,
+    InvalidGrant,
     InvalidResponse,
     RequestError,
     SpApiError,
     ThrottledError,
     TransientError,
 )
-from ..spapi.feeds import parse_xml_report
+from ..spapi.feeds import (
+    JSON_CONTENT_TYPE,
+    LISTINGS_FEED_TYPE,
+    PDF_CONTENT_TYPE,
+    VAT_INVOICE_FEED_TYPE,
+    QuantityUpdate,
+    encode_json,
+    parse_listings_report,
+    parse_xml_report,
+    quantity_feed,
+    vat_invoice_options,
+)
+from ..spapi.listings import quantity_patches
 from ..spapi.shipments import FULFILMENT_FEED_TYPE, is_already_confirmed
 from ..utils import commit_progress
 
@@ -52,11 +65,17 @@ SHIPMENT_KINDS = ("confirm_shipment", "fulfilment_feed")
 OPERATION_KINDS = [
     ("confirm_shipment", "Shipment Confirmation"),
     ("fulfilment_feed", "Shipment Confirmation (Feed)"),
+    ("stock_quantity", "Stock Quantity"),
+    ("stock_feed", "Stock Reconcile (Feed)"),
+    ("invoice_upload", "Invoice Upload"),
 ]
 #: the SP-API operation whose rate limit an operation kind waits for
 RATE_OPERATIONS = {
     "confirm_shipment": "confirmShipment",
     "fulfilment_feed": "createFeed",
+    "stock_quantity": "patchListingsItem",
+    "stock_feed": "createFeed",
+    "invoice_upload": "createFeed:UPLOAD_VAT_INVOICE",
 }
 #: operations looked at per run of the sender (it runs again when more are due)
 DUE_BATCH = 500
@@ -98,6 +117,22 @@ class AmazonSellerOperation(models.Model):
     binding_id = fields.Many2one(
         "amazon.seller.order",
         string="Amazon Order",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="cascade",
+        check_company=True,
+    )
+    move_id = fields.Many2one(
+        "account.move",
+        string="Invoice",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="cascade",
+        check_company=True,
+    )
+    offer_id = fields.Many2one(
+        "amazon.seller.sku",
+        string="Offer",
         readonly=True,
         index="btree_not_null",
         ondelete="cascade",
@@ -174,31 +209,31 @@ class AmazonSellerOperation(models.Model):
         return operation
 
     @api.model
-    def _amazon_trigger_sender(self):
-        """Run the sender right after this transaction is committed: one
-        trigger, however many operations are queued before it runs."""
+    def _amazon_trigger_sender(self, delay=0):
+        """Run the sender right after this transaction is committed (or
+        ``delay`` seconds later): one trigger, however many operations are
+        queued before it runs."""
         data = self.env.cr.precommit.data
-        if data.get("amazon_seller_connector.trigger_sender"):
+        key = f"amazon_seller_connector.trigger_sender.{delay}"
+        if data.get(key):
             return
-        data["amazon_seller_connector.trigger_sender"] = True
+        data[key] = True
         env = self.env
 
         def trigger():
             # sudo: whoever validates a delivery may wake the connector's sender
             cron = env.ref("amazon_seller_connector.ir_cron_send_operations").sudo()
+            at = fields.Datetime.now() + timedelta(seconds=delay)
             pending = (
                 env["ir.cron.trigger"]
                 .sudo()
                 .search_count(
-                    [
-                        ("cron_id", "=", cron.id),
-                        ("call_at", "<=", fields.Datetime.now()),
-                    ],
-                    limit=1,
+                    [("cron_id", "=", cron.id), ("call_at", "<=", at)], limit=1
                 )
             )
             if not pending:  # a waiting trigger runs the sender anyway
-                cron._trigger()
+                cron._trigger(at=at if delay else None)
+            env.flush_all()
 
         self.env.cr.precommit.add(trigger)
 
@@ -210,6 +245,10 @@ class AmazonSellerOperation(models.Model):
             parts.append(links["binding_id"].amazon_order_id)
         if links.get("picking_id"):
             parts.append(links["picking_id"].name)
+        if links.get("offer_id"):
+            parts.append(links["offer_id"].sku)
+        if links.get("move_id"):
+            parts.append(links["move_id"].name)
         return " / ".join(parts)
 
     def _amazon_shipped_items(self):
@@ -307,6 +346,9 @@ class AmazonSellerOperation(models.Model):
         client per account for the run (its access token and rate-limit
         buckets); an operation whose rate limit would make the run wait
         longer than ``RATE_WAIT_SECONDS`` is postponed, not waited for."""
+        # stock changes that have settled become transmissions first
+        self.env["amazon.seller.sku"]._amazon_queue_stock_updates()
+        commit_progress(self.env)
         due = self._amazon_due()
         commit_progress(self.env, remaining=len(due))
         with ExitStack() as stack:
@@ -361,7 +403,7 @@ class AmazonSellerOperation(models.Model):
             return max(client.wait_time(op) for op in ("getFeed", "getFeedDocument"))
         return client.wait_time(RATE_OPERATIONS[self.kind])
 
-    def _amazon_lock(self):
+    def _amazon_lock(self, states=("to_send", "sent")):
         """Lock the row for this transaction; False when another worker has
         it or has just sent it (so the same operation is never sent by two
         workers)."""
@@ -371,9 +413,9 @@ class AmazonSellerOperation(models.Model):
                 self.env.cr.execute(
                     SQL(
                         "SELECT id FROM amazon_seller_operation WHERE id = %s "
-                        "AND state IN ('to_send', 'sent') "
-                        "FOR NO KEY UPDATE SKIP LOCKED",
+                        "AND state IN %s FOR NO KEY UPDATE SKIP LOCKED",
                         self.id,
+                        tuple(states),
                     )
                 )
                 locked = bool(self.env.cr.fetchone())
@@ -395,6 +437,22 @@ class AmazonSellerOperation(models.Model):
                 else:
                     self._amazon_dispatch(client)
         except (AuthError, AmazonEndpointError, AmazonSecretError) as error:
+            if (
+                isinstance(error, AuthError)
+                and not isinstance(error, InvalidGrant)
+                and (error.status == 403)
+            ):
+                # the token is fine; the app lacks the role for this operation
+                self._amazon_fail(
+                    self.env._(
+                        "Amazon refused access (%(reason)s): the Amazon app needs the "
+                        "role for it (invoices: “Tax Invoicing”; not for sellers on "
+                        "Amazon's VAT Calculation Service). Add the role in Seller "
+                        "Central, then retry.",
+                        reason=self._amazon_error_text(error),
+                    )
+                )
+                return
             if isinstance(error, AuthError):
                 self.account_id._amazon_handle_auth_error(error)
             self._amazon_later(self._amazon_error_text(error))
@@ -465,7 +523,8 @@ class AmazonSellerOperation(models.Model):
         )
 
     def _amazon_check_feed(self, client):
-        """A submitted feed: done, refused, or looked at again later."""
+        """A submitted feed: done, refused, or looked at again later; its
+        processing report is read by the kind's own method."""
         feed = client.get_feed(self.feed_id)
         if not feed.finished:
             self.next_attempt_at = fields.Datetime.now() + timedelta(
@@ -473,15 +532,22 @@ class AmazonSellerOperation(models.Model):
             )
             return
         if feed.processing_status != "DONE" or not feed.result_document_id:
-            self._amazon_fail(
-                self.env._(
-                    "Amazon could not process the feed %(feed)s (%(status)s).",
-                    feed=self.feed_id,
-                    status=feed.processing_status,
-                )
+            reason = self.env._(
+                "Amazon could not process the feed %(feed)s (%(status)s).",
+                feed=self.feed_id,
+                status=feed.processing_status,
             )
+            if self.kind == "stock_feed":  # the quantities are sent again
+                self.write({"state": "to_send", "feed_id": False})
+                self._amazon_later(reason)
+            else:
+                self._amazon_fail(reason)
             return
-        report = parse_xml_report(client.get_feed_document(feed.result_document_id))
+        document = client.get_feed_document(feed.result_document_id)
+        getattr(self, f"_amazon_feed_report_{self.kind}")(document)
+
+    def _amazon_feed_report_fulfilment_feed(self, document):
+        report = parse_xml_report(document)
         self.processing_report = report_summary(report)
         if report.succeeded(1):
             self._amazon_done(self.env._("Amazon processed the feed without errors."))
@@ -492,6 +558,201 @@ class AmazonSellerOperation(models.Model):
                     reason=report_reasons(report, 1),
                 )
             )
+
+    # -- invoices and credit notes --------------------------------------------
+    def _amazon_send_invoice_upload(self, client):
+        """UPLOAD_VAT_INVOICE: the document's PDF (with its Factur-X data) and
+        the feed options Amazon documents, on the order's marketplace."""
+        data = json.loads(self.payload)
+        picking = self.move_id.amazon_picking_id
+        shipments = self.binding_id.operation_ids.filtered(
+            lambda o: o.kind in SHIPMENT_KINDS
+            and o.state in ("to_send", "sent", "error")
+            and (not picking or o.picking_id == picking)
+        )
+        if shipments and self.move_id.move_type == "out_invoice":
+            # Amazon refuses invoices of orders it does not know shipped
+            self._amazon_later(
+                self.env._("Waits for the shipment confirmation of the order."),
+                counted=False,
+            )
+            return
+        _name, pdf = self.move_id._amazon_invoice_pdf()
+        options = vat_invoice_options(
+            invoice_number=data["invoice_number"],
+            order_id=data["order_id"],
+            total_amount=data.get("total_amount"),
+            total_vat_amount=data.get("total_vat_amount"),
+            document_type=data["document_type"],
+            transaction_id=data.get("transaction_id"),
+        )
+        feed_id = client.submit_feed(
+            VAT_INVOICE_FEED_TYPE,
+            [data["marketplace_id"]],
+            pdf,
+            PDF_CONTENT_TYPE,
+            feed_options=options,
+        )
+        self.write(
+            {
+                "state": "sent",
+                "feed_id": feed_id,
+                "request_id": client.last_request_id or False,
+                "answer": self.env._(
+                    "Amazon received the document in feed %(feed)s and checks it.",
+                    feed=feed_id,
+                ),
+                "next_attempt_at": fields.Datetime.now()
+                + timedelta(minutes=FEED_POLL_MINUTES),
+            }
+        )
+
+    def _amazon_feed_report_invoice_upload(self, document):
+        report = parse_xml_report(document)
+        self.processing_report = report_summary(report)
+        if report.succeeded(1):
+            warnings = "; ".join(
+                f"{r.description} ({r.message_code})"
+                for r in report.results_for(1)
+                if not r.is_error
+            )
+            answer = self.env._("Amazon accepted the document.")
+            if warnings:
+                answer = self.env._(
+                    "Amazon accepted the document, with warnings: %(warnings)s",
+                    warnings=warnings,
+                )
+            self._amazon_done(answer)
+        else:
+            self._amazon_fail(
+                self.env._(
+                    "Amazon refused the document: %(reason)s",
+                    reason=report_reasons(report, 1),
+                )
+            )
+
+    # -- stock ---------------------------------------------------------------
+    def _amazon_send_stock_quantity(self, client):
+        """patchListingsItem of one offer's merchant quantity."""
+        data = json.loads(self.payload)
+        offer = self.offer_id
+        account = self.account_id
+        if not offer.product_type:
+            item = client.get_listings_item(
+                account.selling_partner_id,
+                data["sku"],
+                data["marketplace_ids"],
+                included_data=("summaries",),
+            )
+            offer.product_type = item.product_type or "PRODUCT"
+        answer = client.patch_listings_item(
+            account.selling_partner_id,
+            data["sku"],
+            data["marketplace_ids"],
+            offer.product_type,
+            quantity_patches(data["quantity"], data["handling_days"] or None),
+        )
+        self.request_id = client.last_request_id or False
+        issues = [i for i in answer.get("issues") or () if i.get("severity") == "ERROR"]
+        if answer.get("status") == "ACCEPTED" and not issues:
+            offer._amazon_stock_accepted(data["quantity"], data["handling_days"])
+            self._amazon_done(
+                self.env._(
+                    "Amazon accepted the quantity %(quantity)s.",
+                    quantity=data["quantity"],
+                )
+            )
+            return
+        reason = self.env._(
+            "Amazon refused the quantity: %(issues)s",
+            issues=issue_text(answer.get("issues")) or answer.get("status"),
+        )
+        offer.stock_error = reason
+        self._amazon_fail(reason)
+
+    def _amazon_send_stock_feed(self, client):
+        """JSON_LISTINGS_FEED with the quantities of many offers."""
+        data = json.loads(self.payload)
+        updates = [
+            QuantityUpdate(sku, product_type, quantity, days or None)
+            for _id, sku, quantity, days, product_type in data["offers"]
+        ]
+        document = quantity_feed(
+            self.account_id.selling_partner_id, updates, operation="PARTIAL_UPDATE"
+        )
+        feed_id = client.submit_feed(
+            LISTINGS_FEED_TYPE,
+            data["marketplace_ids"],
+            encode_json(document),
+            JSON_CONTENT_TYPE,
+        )
+        self.write(
+            {
+                "state": "sent",
+                "feed_id": feed_id,
+                "request_id": client.last_request_id or False,
+                "answer": self.env._(
+                    "Amazon received the feed %(feed)s and processes it.", feed=feed_id
+                ),
+                "next_attempt_at": fields.Datetime.now()
+                + timedelta(minutes=FEED_POLL_MINUTES),
+            }
+        )
+
+    def _amazon_feed_report_stock_feed(self, document):
+        """Per offer: the quantity Amazon accepted, or its reason. The offers
+        are then looked at again: a change while the feed waited at Amazon
+        is sent after it (never an older quantity after a newer one)."""
+        report = parse_listings_report(document)
+        data = json.loads(self.payload)
+        offers = (
+            self.env["amazon.seller.sku"]
+            .browse([entry[0] for entry in data["offers"]])
+            .exists()
+        )
+        by_id = {offer.id: offer for offer in offers}
+        refused = 0
+        for number, (offer_id, _sku, quantity, days, _type) in enumerate(
+            data["offers"], start=1
+        ):
+            offer = by_id.get(offer_id)
+            if not offer:
+                continue
+            if report.accepted(number):
+                offer._amazon_stock_accepted(quantity, days)
+            else:
+                refused += 1
+                offer.stock_error = self.env._(
+                    "Amazon refused the quantity: %(issues)s",
+                    issues=issue_text(
+                        [
+                            {"code": i.code, "message": i.message}
+                            for i in report.issues_for(number)
+                            if i.severity == "ERROR"
+                        ]
+                        or [
+                            {"code": i.code, "message": i.message}
+                            for i in report.feed_errors
+                        ]
+                    ),
+                )
+        offers._amazon_mark_offers()
+        self.processing_report = self.env._(
+            "%(processed)s processed, %(accepted)s accepted, %(invalid)s refused",
+            processed=report.messages_processed,
+            accepted=report.messages_accepted,
+            invalid=report.messages_invalid,
+        )
+        if refused:
+            self._amazon_done(
+                self.env._(
+                    "Amazon applied the feed; %(count)s offers were refused (see "
+                    "their answer).",
+                    count=refused,
+                )
+            )
+        else:
+            self._amazon_done(self.env._("Amazon applied every quantity of the feed."))
 
     # ------------------------------------------------------------------
     # Outcomes
@@ -564,12 +825,15 @@ class AmazonSellerOperation(models.Model):
             or self.account_id.responsible_id
             or self.account_id.create_uid
         )
-        record = self.picking_id or self
-        # sudo: the scheduled action puts the to-do on the delivery it concerns
+        record = self.picking_id or self.offer_id or self.move_id or self
+        summary = self._amazon_failure_summary()
+        if record.sudo().activity_ids.filtered(lambda a: a.summary == summary):
+            return  # one open to-do is enough
+        # sudo: the scheduled action puts the to-do on the record it concerns
         record.sudo().activity_schedule(
             TODO,
             user_id=user.id,
-            summary=self._amazon_failure_summary(),
+            summary=summary,
             note=reason,
         )
 
@@ -594,6 +858,17 @@ class AmazonSellerOperation(models.Model):
                 details.append(f"({error.amazon_code})")
             return " ".join(details)
         return error.args[0] if error.args else type(error).__name__
+
+
+def issue_text(issues):
+    """Amazon's issues in words: "message (code)"; joined by "; "."""
+    parts = []
+    for issue in issues or ():
+        message = str(issue.get("message") or "").strip()
+        code = issue.get("code")
+        if message:
+            parts.append(f"{message} ({code})" if code else message)
+    return "; ".join(parts)
 
 
 def report_summary(report):

@@ -18,7 +18,7 @@ from itertools import zip_longest
 
 import psycopg2
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, mute_logger, split_every
 
@@ -151,6 +151,15 @@ class AmazonSellerOrder(models.Model):
         "shipped: cancel the sale order, or ship it.",
     )
     gift_wrap = fields.Char(readonly=True, help="Amazon's gift-wrap choice.")
+    is_business = fields.Boolean(
+        string="Amazon Business",
+        readonly=True,
+        help="An Amazon Business order: Amazon expects its invoice within one "
+        "business day of the shipment confirmation.",
+    )
+    invoice_ids = fields.One2many(
+        "account.move", "amazon_binding_id", string="Invoices and Credit Notes"
+    )
     operation_ids = fields.One2many(
         "amazon.seller.operation", "binding_id", string="Transmissions"
     )
@@ -493,6 +502,7 @@ class AmazonSellerOrder(models.Model):
             "buyer_cancel_requested": order.buyer_cancellation_requested
             and order.fulfillment_status in UNSHIPPED,
             "gift_wrap": order.gift_wrap or False,
+            "is_business": order.is_business,
             "amazon_tracking_numbers": ", ".join(order.tracking_numbers) or False,
             "amazon_shipped": {
                 "items": {
@@ -596,6 +606,9 @@ class AmazonSellerOrder(models.Model):
                 gift_message=order.gift_message or False,
             )
         )
+        if order.is_fba and sale_order.state == "sale":
+            # Amazon shipped it: invoiced now (per the account's policy)
+            sale_order.picking_ids._amazon_create_invoices()
         if notes:
             self._amazon_schedule_review(reason)
         return state
@@ -769,6 +782,56 @@ class AmazonSellerOrder(models.Model):
             if (left := quantity - max(amazon[item], done[item]) - held[item]) > 0
         }
 
+    # ------------------------------------------------------------------
+    # Invoices (the account's invoicing policy)
+    # ------------------------------------------------------------------
+    def _amazon_invoice_shipment(self, picking):
+        """The invoice of what ``picking`` shipped, posted (once per
+        delivery): its articles with the quantities shipped, and on the first
+        invoice of the order every fee and discount of the order."""
+        self.ensure_one()
+        Move = self.env["account.move"]
+        # the delivery's order (an FBA order is delivered while it is imported)
+        sale_order = picking.sale_id
+        if (
+            self.account_id.invoice_policy != "ship"
+            or not sale_order
+            or sale_order.state != "sale"
+            or Move.search_count([("amazon_picking_id", "=", picking.id)], limit=1)
+        ):
+            return Move
+        shipped = Counter()
+        for _package, item_id, quantity in picking._amazon_shipped_items():
+            shipped[item_id] += quantity
+        lines = []
+        for line in sale_order.order_line.filtered(lambda sol: not sol.display_type):
+            if line.amazon_order_item_id:
+                left = line.product_uom_qty - line.qty_invoiced
+                quantity = min(shipped[line.amazon_order_item_id], left)
+                shipped[line.amazon_order_item_id] -= quantity
+            else:  # fees and discounts: with the first invoice
+                quantity = line.product_uom_qty - line.qty_invoiced
+            if line.product_uom_id.compare(quantity, 0) > 0:
+                lines.append(
+                    Command.create(line._prepare_invoice_line(quantity=quantity))
+                )
+        if not any(
+            c[2].get("product_id")
+            in sale_order.order_line.filtered("amazon_order_item_id").product_id.ids
+            for c in lines
+        ):
+            return Move  # nothing of the order's articles in this delivery
+        values = sale_order._prepare_invoice()
+        values.update(
+            invoice_line_ids=lines,
+            amazon_binding_id=self.id,
+            amazon_picking_id=picking.id,
+            invoice_date=fields.Date.context_today(self),
+        )
+        invoice = Move.create(values)
+        invoice.action_post()
+        return invoice
+
     def _amazon_check_shippable(self, operation):
         """Checks just before sending: a cancelled order is never confirmed,
         a parcel needs its carrier and its tracking number."""
@@ -811,9 +874,13 @@ class AmazonSellerOrder(models.Model):
             )
 
     def _amazon_operation_done(self, operation):
-        """Amazon accepted a confirmation."""
+        """Amazon accepted a confirmation: the invoices that waited for it go
+        out with the next run."""
         self._amazon_update_shipment_state()
         picking = operation.picking_id
+        self.operation_ids.filtered(
+            lambda o: o.kind == "invoice_upload" and o.state == "to_send"
+        ).write({"next_attempt_at": fields.Datetime.now()})
         if picking and not picking.amazon_operation_ids.filtered(
             lambda o: o.state == "error"
         ):

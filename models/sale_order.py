@@ -201,6 +201,13 @@ class SaleOrder(models.Model):
             }
         )
 
+    def _prepare_invoice(self):
+        values = super()._prepare_invoice()
+        if self.amazon_binding_id:
+            # every invoice of an Amazon order knows it (uploads, refunds)
+            values["amazon_binding_id"] = self.amazon_binding_id.id
+        return values
+
     def _amazon_deliver_fba(self):
         """Amazon already shipped FBA orders: mark their delivery done."""
         pickings = self.picking_ids.filtered(

@@ -9,6 +9,7 @@ from collections import Counter
 import psycopg2
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from ..redact import buyer_data_guard
 
@@ -126,7 +127,48 @@ class StockPicking(models.Model):
     def _action_done(self):
         result = super()._action_done()
         self._amazon_queue_confirmations()
+        self._amazon_create_invoices()
         return result
+
+    def _amazon_create_invoices(self):
+        """Invoice what the Amazon deliveries shipped (when the account's
+        policy says so); a failure is a to-do for the accountant, never a
+        stop for the warehouse."""
+        for picking in self.filtered(
+            lambda p: p.state == "done"
+            and p.picking_type_code in ("outgoing", "dropship")
+            and p.sudo().amazon_binding_id.account_id.invoice_policy == "ship"
+        ):
+            try:
+                with self.env.cr.savepoint(), buyer_data_guard():
+                    # sudo: the invoice is the connector's, made per the
+                    # account's policy whoever validates the delivery
+                    picking.sudo().amazon_binding_id._amazon_invoice_shipment(
+                        picking.sudo()
+                    )
+            except CONCURRENCY_ERRORS:
+                raise
+            except Exception as error:  # noqa: BLE001 - the warehouse goes on
+                _logger.warning(
+                    "Delivery %s: Amazon invoice not created (%s)",
+                    picking.id,
+                    type(error).__name__,
+                )
+                binding = picking.sudo().amazon_binding_id
+                # sudo: the to-do is for the accountant, on the sale order
+                binding.sale_order_id.sudo().activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=self.env._("Amazon invoice not created"),
+                    note=self.env._(
+                        "The invoice of the delivery %(picking)s could not be created "
+                        "(%(reason)s). Create it from the sale order.",
+                        picking=picking.name,
+                        reason=error.args[0]
+                        if isinstance(error, UserError) and error.args
+                        else type(error).__name__,
+                    ),
+                    user_id=(binding.account_id.responsible_id or self.env.user).id,
+                )
 
     def _amazon_queue_confirmations(self):
         """Queue the shipment confirmations of validated deliveries of

@@ -295,6 +295,11 @@ class Simulator:
     def add_listing(self, sku, **fields):
         return self.listings_store.add(sku, **fields)
 
+    def fail_listings_feeds(self, count=1):
+        """The next ``count`` JSON_LISTINGS_FEED feeds end FATAL (Amazon's
+        "internal error"), whatever they contain."""
+        self.feeds_api.processors.fatal_listings_feeds = count
+
     def listing_submissions(self):
         self.tick()
         return self.listings_store.submission_log()

@@ -51,9 +51,13 @@ class Processors:
         self._lock = threading.Lock()
         self.invoices = []
 
+    #: the next N listings feeds end FATAL (Sim.fail_listings_feeds)
+    fatal_listings_feeds = 0
+
     def reset(self):
         with self._lock:
             self.invoices.clear()
+            self.fatal_listings_feeds = 0
 
     def invoice_log(self, include_rejected=False):
         with self._lock:
@@ -94,6 +98,9 @@ class Processors:
             fatal = "; ".join(f"{p.dotted or 'document'} {p.message}" for p in envelope)
         if fatal is None and doc["header"]["sellerId"] != seller:
             fatal = "The sellerId in the feed header does not match the submitter."
+        if fatal is None and self.fatal_listings_feeds > 0:
+            self.fatal_listings_feeds -= 1
+            fatal = "An internal error occurred while processing the feed."
         if fatal is not None:
             report["issues"].append(
                 {"code": "4000000", "severity": "ERROR", "message": fatal}
@@ -382,12 +389,19 @@ class Processors:
         money returned to the buyer for a credit note."""
         prior = self.invoice_log()
         if not credit:
+            # an order shipped in parts has one invoice per shipment: the
+            # same invoice number twice is the duplicate
             for old in prior:
                 if (
                     old["orderId"] == order["orderId"]
                     and old["documentType"] == "Invoice"
+                    and old["invoiceNumber"] == rec["invoiceNumber"]
                 ):
-                    raise InvoiceError("79520", what=f"order {order['orderId']}")
+                    raise InvoiceError(
+                        "79520",
+                        what=f"invoice {rec['invoiceNumber']} of order "
+                        f"{order['orderId']}",
+                    )
             total = vat = ZERO
             for item in order.get("orderItems", []):
                 parts = item_parts(item)

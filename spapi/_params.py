@@ -256,8 +256,15 @@ def listings_search_params(
     with_issue_severity=None,
     last_updated_after=None,
     issue_locale=None,
+    created_after=None,
+    sort_by=None,
+    sort_order=None,
 ):
     """Query of searchListingsItems (repeated with every ``pageToken``)."""
+    if sort_by not in (None, "sku", "createdDate", "lastUpdatedDate"):
+        raise ValueError("sort_by is sku, createdDate or lastUpdatedDate")
+    if sort_order not in (None, "ASC", "DESC"):
+        raise ValueError("sort_order is ASC or DESC")
     if (identifiers is None) != (identifiers_type is None):
         raise ValueError("identifiers and identifiers_type go together")
     params = listings_item_params(marketplace_ids, included_data, issue_locale)
@@ -269,6 +276,9 @@ def listings_search_params(
             "withoutStatus": csv(without_status),
             "withIssueSeverity": csv(with_issue_severity),
             "lastUpdatedAfter": format_date(last_updated_after),
+            "createdAfter": format_date(created_after),
+            "sortBy": sort_by,
+            "sortOrder": sort_order,
             "pageSize": max(1, min(int(page_size), LISTINGS_PAGE_SIZE_MAX)),
         }
     )

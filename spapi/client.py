@@ -610,12 +610,16 @@ class SpApiClient:
         with_issue_severity=None,
         last_updated_after=None,
         issue_locale=None,
+        created_after=None,
+        sort_by=None,
+        sort_order=None,
         max_retries=None,
     ) -> Iterator[ListingsPage]:
         """Yield :class:`ListingsPage` objects, following ``pageToken``.
 
         Amazon pages through at most 1000 items per search; the filters are
-        repeated with every ``pageToken``.
+        repeated with every ``pageToken``. Past 1000, search again from the
+        last ``createdDate`` seen (``sort_by="createdDate"``, ``"ASC"``).
         """
         params = _params.listings_search_params(
             marketplace_ids,
@@ -628,6 +632,9 @@ class SpApiClient:
             with_issue_severity=with_issue_severity,
             last_updated_after=last_updated_after,
             issue_locale=issue_locale,
+            created_after=created_after,
+            sort_by=sort_by,
+            sort_order=sort_order,
         )
         _params.required_id(seller_id, "seller")
         self._budget(max_retries)

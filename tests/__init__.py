@@ -14,3 +14,5 @@ from . import test_partner_review_security
 from . import test_data_protection
 from . import test_fuzz_import
 from . import test_shipment
+from . import test_stock
+from . import test_invoice

@@ -150,7 +150,8 @@ class AmazonImportCommon(AmazonCommon):
         de, fr = cls.env.ref("base.de"), cls.env.ref("base.fr")
         cls.tax_19 = cls._tax("19% USt", 19, de)
         cls.tax_7 = cls._tax("7% USt", 7, de)
-        cls.tax_fr_20 = cls._tax("20% TVA FR (OSS)", 20, fr)
+        # OSS taxes belong to the company's fiscal country (as l10n_eu_oss makes them)
+        cls.tax_fr_20 = cls._tax("20% TVA FR (OSS)", 20, de)
         cls.fpos_fr = cls.env["account.fiscal.position"].create(
             {
                 "name": "OSS Frankreich",

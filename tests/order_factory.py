@@ -107,6 +107,12 @@ def order(
         "fulfillment": {"fulfillmentStatus": status, "fulfilledBy": fulfilled_by},
         "orderItems": items,
     }
+    if status == "SHIPPED":  # Amazon counts what left the warehouse
+        for line in items:
+            quantity = line["quantityOrdered"]
+            line["fulfillment"].update(
+                quantityFulfilled=quantity, quantityUnfulfilled=0
+            )
     if phone:
         result["recipient"]["deliveryAddress"]["phone"] = phone
     if company:

