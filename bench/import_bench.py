@@ -44,6 +44,8 @@ def setup_company():
     company.write(
         {"country_id": env.ref("base.de").id, "currency_id": env.ref("base.EUR").id}
     )
+    # the taxes below are German: so is the fiscal country (l10n_de sets it)
+    company.account_fiscal_country_id = env.ref("base.de")
     Tax = env["account.tax"]
     taxes = {}
     for rate in (19, 7):
@@ -119,6 +121,7 @@ def bench_account(url):
             "name": f"Bench {MODE} {time.time()}",
             "state": "linked",
             "refresh_token": TOKEN,
+            "selling_partner_id": sim_mod.DEFAULTS["seller_id"],
             "api_base_url": url,
             "import_orders_since": "2020-01-01",
             "marketplace_ids": [
@@ -425,15 +428,19 @@ class Timer:
 
     def __init__(self, cls, name):
         self.cls, self.name, self.seconds, self.calls = cls, name, 0.0, 0
+        self.first = self.last = None  # start of the first, end of the last call
         self.original = getattr(cls, name)
         timer = self
 
         def timed(*args, **kwargs):
             started = time.perf_counter()
+            if timer.first is None:
+                timer.first = started
             try:
                 return timer.original(*args, **kwargs)
             finally:
-                timer.seconds += time.perf_counter() - started
+                timer.last = time.perf_counter()
+                timer.seconds += timer.last - started
                 timer.calls += 1
 
         setattr(cls, name, timed)
@@ -459,8 +466,13 @@ def run_invoices(taxes):
     )
     env.cr.commit()
     run_import(account, {"time_scale": SCALE, "max_retries": 8})
-    invoicing = Timer(type(env["stock.picking"]), "_amazon_create_invoices")
     pickings, validate_seconds, _queue = validate_all(carrier)
+    # the invoices are made right after the validation's commit
+    invoicing = Timer(type(env["stock.picking"]), "_amazon_create_invoice")
+    started = time.perf_counter()
+    env["stock.picking"]._cron_amazon_invoices(limit=len(pickings))
+    env.cr.commit()
+    invoicing_seconds = time.perf_counter() - started
     invoicing.stop()
     Move = env["account.move"]
     invoices = Move.search(
@@ -479,26 +491,21 @@ def run_invoices(taxes):
     )
     started = time.perf_counter()
     runs = 0
-    first_feed = None
     while Operation._amazon_due(limit=1):
         Operation._cron_send()
         env.cr.commit()
         runs += 1
-        if first_feed is None and submitting.calls:
-            first_feed = time.perf_counter()
     send_seconds = time.perf_counter() - started
     rendering.stop()
     submitting.stop()
     log = sim.call_log()
     feeds = log["by_operation"].get("createFeed", 0)
-    # the upload window: from the first feed to the last one
-    window = send_seconds - ((first_feed or started) - started)
+    # the upload window: from the first feed to the end of the last one
+    window = (submitting.last - submitting.first) if submitting.calls else 0.0
     allowed_feeds = 1 + (1 / 3) * SCALE * window
     # Amazon processes the feeds; the sender reads their reports
     sim.process_feeds()
-    Operation.search([("state", "=", "sent")]).write(
-        {"next_attempt_at": "2000-01-01"}
-    )
+    Operation.search([("state", "=", "sent")]).write({"next_attempt_at": "2000-01-01"})
     env.cr.commit()
     while Operation._amazon_due(limit=1):
         Operation._cron_send()
@@ -510,22 +517,36 @@ def run_invoices(taxes):
         states[state] = states.get(state, 0) + 1
     per_invoice = {}
     for entry in accepted:
-        per_invoice[entry["invoiceNumber"]] = per_invoice.get(entry["invoiceNumber"], 0) + 1
+        per_invoice[entry["invoiceNumber"]] = (
+            per_invoice.get(entry["invoiceNumber"], 0) + 1
+        )
     sender_seconds = send_seconds - submitting.seconds
+    by_kind = {}
+    for operation in Operation.search([("account_id", "=", account.id)]):
+        key = f"{operation.kind}:{operation.state}"
+        by_kind[key] = by_kind.get(key, 0) + 1
     result = {
+        "operations": by_kind,
         "deliveries": len(pickings),
         "invoices": len(invoices),
         "validate_seconds": round(validate_seconds, 2),
         "ms_per_invoice_created_and_posted": round(
             invoicing.seconds / max(len(invoices), 1) * 1000, 1
         ),
-        "ms_per_invoice_pdf": round(rendering.seconds / max(rendering.calls, 1) * 1000, 1),
+        "invoicing_seconds": round(invoicing_seconds, 2),
+        "ms_per_invoice_pdf": round(
+            rendering.seconds / max(rendering.calls, 1) * 1000, 1
+        ),
         "pdf_renderings": rendering.calls,
         "upload_operations": len(uploads),
         "send_seconds": round(send_seconds, 2),
         "sender_runs": runs,
         "create_feed_calls": feeds,
         "time_scale": SCALE,
+        "upload_window_seconds": round(window, 2),
+        "achieved_feeds_per_hour_real_time": round(feeds / window * 3600 / SCALE)
+        if window
+        else None,
         "allowed_feeds_in_window": round(allowed_feeds, 1),
         "share_of_allowed_rate": round(min(feeds, allowed_feeds) / allowed_feeds, 3),
         "ms_odoo_side_per_upload": round(

@@ -7,9 +7,11 @@ import io
 import logging
 from datetime import datetime, time, timedelta
 
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.pdf import OdooPdfFileReader, OdooPdfFileWriter
+
+from ..spapi import VAT_INVOICE_MARKETPLACES
 
 _logger = logging.getLogger(__name__)
 
@@ -20,6 +22,7 @@ UPLOAD_STATES = [
     ("pending", "To Upload"),
     ("error", "Upload Failed"),
     ("done", "Uploaded"),
+    ("unsupported", "Not Taken by Amazon"),
 ]
 
 
@@ -95,15 +98,21 @@ class AccountMove(models.Model):
         search="_search_amazon_due",
     )
 
-    @api.depends("amazon_operation_ids.state", "amazon_operation_ids.answer")
+    @api.depends("amazon_operation_ids.state", "amazon_operation_ids.answer", "state")
     def _compute_amazon_upload_state(self):
         for move in self:
             operations = move.amazon_operation_ids.filtered(
                 lambda o: o.state != "cancelled"
             )
             if not operations:
-                move.amazon_upload_state = False
-                move.amazon_upload_answer = False
+                unsupported = move.state == "posted" and move._amazon_no_upload_market()
+                move.amazon_upload_state = unsupported and "unsupported"
+                move.amazon_upload_answer = unsupported and self.env._(
+                    "Amazon takes no invoice uploads on %(marketplace)s: give the "
+                    "buyer this document another way (e.g. as a message in Seller "
+                    "Central).",
+                    marketplace=move.amazon_binding_id.marketplace_id.name,
+                )
                 continue
             last = operations.sorted("id")[-1]
             move.amazon_upload_state = {
@@ -131,13 +140,27 @@ class AccountMove(models.Model):
             move.sudo()._amazon_queue_upload()
         return posted
 
+    def _amazon_no_upload_market(self):
+        """True when the account uploads invoices but Amazon takes none on
+        the order's marketplace (e.g. Amazon.com.be)."""
+        self.ensure_one()
+        binding = self.amazon_binding_id
+        return bool(
+            binding.account_id.invoice_upload
+            and self.move_type in ("out_invoice", "out_refund")
+            and binding.marketplace_id
+            and binding.marketplace_id.amazon_marketplace_id
+            not in VAT_INVOICE_MARKETPLACES
+        )
+
     def _amazon_queue_upload(self):
         """One upload per document (its idempotency key), when the Amazon
-        account transmits invoices."""
+        account transmits invoices and Amazon takes them on the order's
+        marketplace."""
         self.ensure_one()
         binding = self.amazon_binding_id
         account = binding.account_id
-        if not account.invoice_upload:
+        if not account.invoice_upload or self._amazon_no_upload_market():
             return self.env["amazon.seller.operation"]
         payload = self._amazon_upload_payload()
         operation = self.env["amazon.seller.operation"]._amazon_queue(
@@ -249,11 +272,9 @@ class AccountMove(models.Model):
         writer.addAttachment(FACTURX_NAME, xml, subtype="text/xml")
         buffer = io.BytesIO()
         writer.write(buffer)
-        result = buffer.getvalue()
-        if not tools.config["test_enable"]:
-            # kept on the document, so that Amazon and the buyer get the same
-            self.invoice_pdf_report_id.raw = result
-        return result
+        # not written back: the PDF of a posted invoice is an archived
+        # document (GoBD, Odoo's audit trail); the same XML is added each time
+        return buffer.getvalue()
 
     # ------------------------------------------------------------------
     # Actions

@@ -43,6 +43,7 @@ from ..spapi.feeds import LISTINGS_FEED_MAX_MESSAGES
 from ..spapi.order_lines import parse_datetime
 from ..utils import can_commit, commit_progress
 from .amazon_seller_marketplace import REGIONS
+from .stock_picking import CONCURRENCY_ERRORS
 
 _logger = logging.getLogger(__name__)
 
@@ -1264,14 +1265,28 @@ class AmazonSellerAccount(models.Model):
         after = max(start - timedelta(days=3), now - timedelta(days=179))
         before = now - timedelta(minutes=2)
         created = Refund
+        failed = False
         try:
             with self._amazon_client() as client:
                 for page in client.list_transactions(after, before):
                     for refund in page.refunds():
                         if not refund.transaction_id:
                             continue
-                        with self.env.cr.savepoint():
-                            record, new = Refund._amazon_record(self, refund)
+                        try:
+                            with self.env.cr.savepoint():
+                                record, new = Refund._amazon_record(self, refund)
+                        except CONCURRENCY_ERRORS:
+                            raise
+                        except Exception as error:  # noqa: BLE001 - next refund
+                            # read again with the next window (never advanced
+                            # past a refund that could not be recorded)
+                            _logger.warning(
+                                "Amazon account %s: a refund was not recorded (%s)",
+                                self.id,
+                                type(error).__name__,
+                            )
+                            failed = True
+                            continue
                         if new:
                             created |= record
                     commit_progress(self.env)
@@ -1280,7 +1295,8 @@ class AmazonSellerAccount(models.Model):
                 self._amazon_handle_auth_error(error)
             self.last_import_error = self._amazon_error_message(error)
             return created
-        self.refunds_read_until = before
+        if not failed:
+            self.refunds_read_until = before
         Refund.search(
             [("account_id", "=", self.id), ("state", "in", ("waiting", "error"))]
         )._amazon_process()
@@ -1389,9 +1405,22 @@ class AmazonSellerAccount(models.Model):
         try:
             with self._amazon_client() as client:
                 for marketplace in self.marketplace_ids:
-                    for item in self._amazon_listing_items(client, marketplace):
-                        with self.env.cr.savepoint():
-                            Offer._amazon_apply_listing(self, item, marketplace)
+                    for number, item in enumerate(
+                        self._amazon_listing_items(client, marketplace), start=1
+                    ):
+                        try:
+                            with self.env.cr.savepoint():
+                                Offer._amazon_apply_listing(self, item, marketplace)
+                        except CONCURRENCY_ERRORS:
+                            raise
+                        except Exception as error:  # noqa: BLE001 - next listing
+                            _logger.warning(
+                                "Amazon account %s: a listing was not read (%s)",
+                                self.id,
+                                type(error).__name__,
+                            )
+                        if number % 200 == 0:  # short transactions
+                            commit_progress(self.env)
                     commit_progress(self.env)
         except (SpApiError, AmazonEndpointError, AmazonSecretError) as error:
             if isinstance(error, AuthError):

@@ -51,6 +51,7 @@ from ..spapi.feeds import (
 from ..spapi.listings import quantity_patches
 from ..spapi.shipments import FULFILMENT_FEED_TYPE, is_already_confirmed
 from ..utils import commit_progress
+from .stock_picking import CONCURRENCY_ERRORS
 
 _logger = logging.getLogger(__name__)
 
@@ -346,8 +347,17 @@ class AmazonSellerOperation(models.Model):
         client per account for the run (its access token and rate-limit
         buckets); an operation whose rate limit would make the run wait
         longer than ``RATE_WAIT_SECONDS`` is postponed, not waited for."""
-        # stock changes that have settled become transmissions first
-        self.env["amazon.seller.sku"]._amazon_queue_stock_updates()
+        # stock changes that have settled become transmissions first; a
+        # problem there never holds the confirmations and uploads
+        try:
+            with self.env.cr.savepoint():
+                self.env["amazon.seller.sku"]._amazon_queue_stock_updates()
+        except CONCURRENCY_ERRORS:
+            pass  # a user sends the same offer right now: the next run
+        except Exception as error:  # noqa: BLE001 - logged, the run goes on
+            _logger.warning(
+                "Amazon stock updates not queued (%s)", type(error).__name__
+            )
         commit_progress(self.env)
         due = self._amazon_due()
         commit_progress(self.env, remaining=len(due))
@@ -623,6 +633,16 @@ class AmazonSellerOperation(models.Model):
                     warnings=warnings,
                 )
             self._amazon_done(answer)
+        elif already_uploaded(report, 1):
+            # an earlier attempt reached Amazon (a createFeed whose answer was
+            # lost): Amazon has this very document, its number is Odoo's
+            self._amazon_done(
+                self.env._(
+                    "Amazon has this document already (an earlier attempt "
+                    "reached it): %(reason)s",
+                    reason=report_reasons(report, 1),
+                )
+            )
         else:
             self._amazon_fail(
                 self.env._(
@@ -633,10 +653,48 @@ class AmazonSellerOperation(models.Model):
 
     # -- stock ---------------------------------------------------------------
     def _amazon_send_stock_quantity(self, client):
-        """patchListingsItem of one offer's merchant quantity."""
-        data = json.loads(self.payload)
+        """patchListingsItem of one offer's merchant quantity: the quantity of
+        this moment, for an offer still synchronised, never while a stock feed
+        with an older quantity waits at Amazon."""
         offer = self.offer_id
         account = self.account_id
+        if not offer._amazon_synchronised():
+            self._amazon_done(
+                self.env._(
+                    "Nothing sent: the offer is no longer synchronised (fulfilled "
+                    "by Amazon, stock sync off or no product)."
+                )
+            )
+            return
+        if self.search_count(
+            [
+                ("account_id", "=", account.id),
+                ("kind", "=", "stock_feed"),
+                ("state", "=", "sent"),
+            ],
+            limit=1,
+        ):
+            self._amazon_later(
+                self.env._("Waits for the stock feed being processed at Amazon."),
+                counted=False,
+            )
+            return
+        quantity = offer._amazon_quantities().get(offer.id, 0)
+        _buffer, days = offer._amazon_stock_settings()
+        data = offer._amazon_stock_payload(quantity, days)
+        self.payload = json.dumps(data)
+        if (
+            quantity == offer.quantity_sent
+            and days == offer.handling_sent
+            and offer.quantity_sent_at
+            and not offer.stock_error
+        ):
+            self._amazon_done(
+                self.env._(
+                    "Amazon has the quantity %(quantity)s already.", quantity=quantity
+                )
+            )
+            return
         if not offer.product_type:
             item = client.get_listings_item(
                 account.selling_partner_id,
@@ -650,7 +708,12 @@ class AmazonSellerOperation(models.Model):
             data["sku"],
             data["marketplace_ids"],
             offer.product_type,
-            quantity_patches(data["quantity"], data["handling_days"] or None),
+            quantity_patches(
+                data["quantity"],
+                data["handling_days"] or None,
+                # sold both ways: only the merchant entry changes
+                op="merge" if offer.fulfillment_channel == "both" else "replace",
+            ),
         )
         self.request_id = client.last_request_id or False
         issues = [i for i in answer.get("issues") or () if i.get("severity") == "ERROR"]
@@ -671,8 +734,32 @@ class AmazonSellerOperation(models.Model):
         self._amazon_fail(reason)
 
     def _amazon_send_stock_feed(self, client):
-        """JSON_LISTINGS_FEED with the quantities of many offers."""
+        """JSON_LISTINGS_FEED with the quantities of many offers, as they
+        are when it is submitted (a feed sent again after a failure never
+        carries the quantities of an earlier night)."""
         data = json.loads(self.payload)
+        offers = (
+            self.env["amazon.seller.sku"]
+            .browse([entry[0] for entry in data["offers"]])
+            .exists()
+        )
+        synchronised = offers._amazon_synchronised()
+        quantities = synchronised._amazon_quantities()
+        data["offers"] = [
+            [
+                offer.id,
+                offer.sku,
+                quantities.get(offer.id, 0),
+                offer._amazon_stock_settings()[1],
+                offer.product_type,
+            ]
+            for offer in synchronised
+            if offer.product_type
+        ]
+        if not data["offers"]:
+            self._amazon_done(self.env._("Nothing sent: no offer is synchronised."))
+            return
+        self.payload = json.dumps(data)
         updates = [
             QuantityUpdate(sku, product_type, quantity, days or None)
             for _id, sku, quantity, days, product_type in data["offers"]
@@ -877,6 +964,21 @@ def report_summary(report):
         f"{report.messages_processed} processed, {report.messages_successful} "
         f"successful, {report.messages_with_error} with errors, "
         f"{report.messages_with_warning} with warnings"
+    )
+
+
+def already_uploaded(report, message_id):
+    """True when the only errors say that this document is at Amazon already
+    (``InvoiceAlreadyUploaded``; Amazon does not publish the code, so its
+    words count too)."""
+    errors = [
+        r
+        for r in (*report.document_errors, *report.results_for(message_id))
+        if r.is_error
+    ]
+    return bool(errors) and all(
+        r.message_code == "79520" or "already been uploaded" in r.description.lower()
+        for r in errors
     )
 
 

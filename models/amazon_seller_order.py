@@ -608,7 +608,7 @@ class AmazonSellerOrder(models.Model):
         )
         if order.is_fba and sale_order.state == "sale":
             # Amazon shipped it: invoiced now (per the account's policy)
-            sale_order.picking_ids._amazon_create_invoices()
+            sale_order.picking_ids._amazon_mark_to_invoice()
         if notes:
             self._amazon_schedule_review(reason)
         return state

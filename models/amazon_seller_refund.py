@@ -9,6 +9,8 @@ yet."""
 import logging
 from decimal import Decimal
 
+import psycopg2
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
@@ -177,8 +179,9 @@ class AmazonSellerRefund(models.Model):
                 refund.write(
                     {
                         "state": "error",
-                        "reason": db_error_text(self.env, error)
-                        or self.env._(
+                        "reason": db_error_text(error)
+                        if isinstance(error, psycopg2.Error)
+                        else self.env._(
                             "Unexpected error (%(kind)s).", kind=type(error).__name__
                         ),
                     }
@@ -325,6 +328,11 @@ class AmazonSellerRefund(models.Model):
         values = sale_line._prepare_invoice_line(quantity=quantity)
         values["price_unit"] = float(unit)
         values["discount"] = 0.0
+        # not linked to the sale line: a refund lowers no invoiced quantity,
+        # so the order is not "to invoice" again and no later invoice of the
+        # order bills what Amazon refunded (the credit note reverses the
+        # invoice and belongs to the Amazon order)
+        values.pop("sale_line_ids", None)
         return values
 
     def _amazon_fee_line(self, sale_order, item_line, product, gross):
@@ -342,8 +350,7 @@ class AmazonSellerRefund(models.Model):
             quantity=1,
             discount=0.0,
         )
-        if not fee_line:
-            values.pop("sale_line_ids", None)
+        values.pop("sale_line_ids", None)  # as for the articles
         return values
 
     def _amazon_return_receipt(self, sale_order):
@@ -376,8 +383,12 @@ class AmazonSellerRefund(models.Model):
     # Actions
     # ------------------------------------------------------------------
     def action_retry(self):
+        """'Retry': accountants and Amazon managers (write access on the
+        refunds) make the credit note again."""
         self.check_access("write")
-        self._amazon_process()
+        # sudo: the credit note is made from the Amazon order and account the
+        # accountant may not read, as the scheduled action makes it
+        self.sudo()._amazon_process()
         return True
 
     def action_view_credit_note(self):

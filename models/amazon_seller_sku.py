@@ -113,7 +113,8 @@ class AmazonSellerSku(models.Model):
         string="Amazon's Quantity",
         readonly=True,
         copy=False,
-        help="The merchant quantity Amazon reported when the listings were last read.",
+        help="The merchant quantity Amazon holds: as read from its listings, or "
+        "the last quantity it accepted since.",
     )
     quantity_fba = fields.Integer(
         string="FBA Quantity",
@@ -225,6 +226,9 @@ class AmazonSellerSku(models.Model):
             products = group.product_id.with_context(
                 active_test=False, warehouse_id=warehouses.ids
             ).with_company(account.company_id)
+            # free_qty does not depend on the quants for the ORM: a value
+            # cached earlier in this transaction may be stale
+            products.invalidate_recordset(["free_qty"])
             free = {
                 product.id: product.free_qty
                 for product in products.filtered("is_storable")
@@ -397,6 +401,7 @@ class AmazonSellerSku(models.Model):
         self.write(
             {
                 "quantity_sent": quantity,
+                "quantity_amazon": quantity,  # what Amazon holds now
                 "handling_sent": days,
                 "quantity_sent_at": fields.Datetime.now(),
                 "stock_error": False,

@@ -12,6 +12,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..redact import buyer_data_guard
+from ..utils import commit_progress
 
 _logger = logging.getLogger(__name__)
 
@@ -29,6 +30,14 @@ class StockPicking(models.Model):
 
     amazon_binding_id = fields.Many2one(
         string="Amazon Order", related="sale_id.amazon_binding_id"
+    )
+    amazon_invoice_pending = fields.Boolean(
+        string="Amazon Invoice Pending",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The invoice of this delivery is made in a moment (the Amazon "
+        "account invoices when the order ships).",
     )
     amazon_operation_ids = fields.One2many(
         "amazon.seller.operation",
@@ -127,48 +136,68 @@ class StockPicking(models.Model):
     def _action_done(self):
         result = super()._action_done()
         self._amazon_queue_confirmations()
-        self._amazon_create_invoices()
+        self._amazon_mark_to_invoice()
         return result
 
-    def _amazon_create_invoices(self):
-        """Invoice what the Amazon deliveries shipped (when the account's
-        policy says so); a failure is a to-do for the accountant, never a
-        stop for the warehouse."""
-        for picking in self.filtered(
+    def _amazon_mark_to_invoice(self):
+        """Deliveries whose invoice the account's policy makes: flagged here,
+        invoiced right after the commit by the scheduled action, so that the
+        warehouse never waits for accounting (nor for the journal's
+        numbering, which one posting at a time may hold)."""
+        pickings = self.filtered(
             lambda p: p.state == "done"
             and p.picking_type_code in ("outgoing", "dropship")
             and p.sudo().amazon_binding_id.account_id.invoice_policy == "ship"
-        ):
-            try:
-                with self.env.cr.savepoint(), buyer_data_guard():
-                    # sudo: the invoice is the connector's, made per the
-                    # account's policy whoever validates the delivery
-                    picking.sudo().amazon_binding_id._amazon_invoice_shipment(
-                        picking.sudo()
-                    )
-            except CONCURRENCY_ERRORS:
-                raise
-            except Exception as error:  # noqa: BLE001 - the warehouse goes on
-                _logger.warning(
-                    "Delivery %s: Amazon invoice not created (%s)",
-                    picking.id,
-                    type(error).__name__,
-                )
-                binding = picking.sudo().amazon_binding_id
-                # sudo: the to-do is for the accountant, on the sale order
-                binding.sale_order_id.sudo().activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    summary=self.env._("Amazon invoice not created"),
-                    note=self.env._(
-                        "The invoice of the delivery %(picking)s could not be created "
-                        "(%(reason)s). Create it from the sale order.",
-                        picking=picking.name,
-                        reason=error.args[0]
-                        if isinstance(error, UserError) and error.args
-                        else type(error).__name__,
-                    ),
-                    user_id=(binding.account_id.responsible_id or self.env.user).id,
-                )
+            and not p.amazon_invoice_pending
+        )
+        if pickings:
+            # sudo: the flag belongs to the connector, whoever validates
+            pickings.sudo().amazon_invoice_pending = True
+            self.env.ref(
+                "amazon_seller_connector.ir_cron_amazon_invoices"
+            ).sudo()._trigger()
+        return pickings
+
+    @api.model
+    def _cron_amazon_invoices(self, limit=500):
+        """Invoice the flagged deliveries, each in its own transaction; a
+        failure is a to-do for the accountant on the sale order."""
+        pickings = self.search([("amazon_invoice_pending", "=", True)], limit=limit)
+        commit_progress(self.env, remaining=len(pickings))
+        for picking in pickings:
+            picking._amazon_create_invoice()
+            picking.amazon_invoice_pending = False
+            if commit_progress(self.env, 1) <= 0:
+                break
+
+    def _amazon_create_invoice(self):
+        self.ensure_one()
+        picking = self.with_company(self.company_id)
+        binding = picking.amazon_binding_id
+        try:
+            with self.env.cr.savepoint(), buyer_data_guard():
+                binding._amazon_invoice_shipment(picking)
+        except CONCURRENCY_ERRORS:
+            raise
+        except Exception as error:  # noqa: BLE001 - recorded for a person
+            _logger.warning(
+                "Delivery %s: Amazon invoice not created (%s)",
+                self.id,
+                type(error).__name__,
+            )
+            binding.sale_order_id.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Amazon invoice not created"),
+                note=self.env._(
+                    "The invoice of the delivery %(picking)s could not be created "
+                    "(%(reason)s). Create it from the sale order.",
+                    picking=self.name,
+                    reason=error.args[0]
+                    if isinstance(error, UserError) and error.args
+                    else type(error).__name__,
+                ),
+                user_id=(binding.account_id.responsible_id or self.env.user).id,
+            )
 
     def _amazon_queue_confirmations(self):
         """Queue the shipment confirmations of validated deliveries of

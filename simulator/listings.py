@@ -392,6 +392,13 @@ def _change(row, op, path, value):
         if op == "delete":
             row["channels"].pop(MERCHANT, None)
             return
+        if op in ("add", "replace"):
+            # the attribute is replaced as a whole: channels not named go (on
+            # a listing sold both ways, a replace with DEFAULT only would end
+            # its FBA offer; "merge" keeps them)
+            named = {e.get("fulfillment_channel_code") for e in value or ()}
+            for channel in [c for c in row["channels"] if c not in named]:
+                row["channels"].pop(channel)
         for entry in value or ():
             if entry.get("fulfillment_channel_code") == MERCHANT:
                 quantity = entry.get("quantity")

@@ -21,6 +21,7 @@ from .feeds import (
     FeedDocumentUpload,
     ListingsFeedReport,
     QuantityUpdate,
+    VAT_INVOICE_MARKETPLACES,
     XmlProcessingReport,
     parse_listings_report,
     parse_xml_report,

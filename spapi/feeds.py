@@ -28,6 +28,20 @@ JSON_CONTENT_TYPE = "application/json; charset=UTF-8"
 XML_CONTENT_TYPE = "text/xml; charset=UTF-8"
 PDF_CONTENT_TYPE = "application/pdf"
 VAT_INVOICE_FEED_TYPE = "UPLOAD_VAT_INVOICE"
+#: the marketplaces Amazon takes UPLOAD_VAT_INVOICE feeds for ("Option 3:
+#: upload invoices through the SP-API"): ES, UK, FR, DE, IT, NL, PL, SE
+VAT_INVOICE_MARKETPLACES = frozenset(
+    {
+        "A1RKKUPIHCS9HS",
+        "A1F83G8C2ARO7P",
+        "A13V1IB3VIYZZH",
+        "A1PA6795UKMFR9",
+        "APJ6JRA9NG5V4",
+        "A1805IZSGTT6HS",
+        "A1C3SOZRARQ6R3",
+        "A2NODRKZP88ZB9",
+    }
+)
 # Schema maximum is 25000; Amazon staff give 10000 (models#4097).
 LISTINGS_FEED_MAX_MESSAGES = 10000
 FINISHED_STATUSES = frozenset({"DONE", "CANCELLED", "FATAL"})
@@ -38,6 +52,7 @@ __all__ = [
     "FeedIssue",
     "ListingsFeedReport",
     "QuantityUpdate",
+    "VAT_INVOICE_MARKETPLACES",
     "XmlProcessingReport",
     "XmlResult",
     "encode_json",

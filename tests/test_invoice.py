@@ -8,8 +8,9 @@ import io
 import time
 from datetime import timedelta
 from decimal import Decimal
+from unittest.mock import patch
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 from odoo.tools.pdf import OdooPdfFileReader
@@ -46,6 +47,21 @@ class InvoiceCommon(ShipmentCommon):
                 type(cls.env["ir.actions.report"]), "_pre_render_qweb_pdf", real_pdf
             )
         )
+
+    def _validate(self, picking, *args, **kwargs):
+        """Validated by the warehouse; the invoice follows right after the
+        commit (the scheduled action the validation triggers)."""
+        picking = super()._validate(picking, *args, **kwargs)
+        self.assertFalse(
+            self.env["account.move"].search([("amazon_picking_id", "in", picking.ids)]),
+            "never inside the warehouse's transaction",
+        )
+        self._invoice_deliveries()
+        return picking
+
+    def _invoice_deliveries(self):
+        with mute_logger("odoo.addons.amazon_seller_connector.models.stock_picking"):
+            self.env["stock.picking"]._cron_amazon_invoices()
 
     def _upload(self):
         """The sender runs, Amazon processes the feeds, the sender reads them."""
@@ -118,6 +134,7 @@ class TestInvoiceOnShipment(InvoiceCommon):
                 fulfilled_by="AMAZON",
             )
         )
+        self._invoice_deliveries()
         record = self._record(order_id)
         (invoice,) = self._invoices(record)
         self.assertEqual(invoice.state, "posted")
@@ -220,6 +237,27 @@ class TestInvoiceOnShipment(InvoiceCommon):
         self._upload()
         self.assertFalse(self.sim.invoices(include_rejected=True))
 
+    def test_marketplace_without_invoice_upload(self):
+        """Amazon takes no uploads on Amazon.com.be: nothing is sent, the
+        accountant reads why on the invoice."""
+        belgium = self.env.ref("amazon_seller_connector.marketplace_be")
+        self.account.marketplace_ids = [Command.link(belgium.id)]
+        self.patch(self.sim, "marketplaces", ("DE", "BE"))
+        record = self._fbm_order(
+            "302-7000000-0000007",
+            [f.item("SKU-TASSE", 12.90, item_id="BE-1")],
+            marketplace="BE",
+            country="DE",
+        )
+        self._validate(record.sale_order_id.picking_ids, tracking=DHL_TRACKING)
+        invoice = self._invoices(record)
+        self.assertEqual(invoice.state, "posted")
+        self.assertEqual(invoice.amazon_upload_state, "unsupported")
+        self.assertIn("Amazon.com.be", invoice.amazon_upload_answer)
+        self.assertFalse(invoice.amazon_operation_ids)
+        self._upload()
+        self.assertFalse(self.sim.invoices(include_rejected=True))
+
     def test_policy_left_to_the_merchant(self):
         self.account.invoice_policy = "manual"
         record = self._fbm_order("302-7000000-0000007")
@@ -255,6 +293,29 @@ class TestUploadFailures(InvoiceCommon):
         self._upload()
         self.assertEqual(invoice.amazon_upload_state, "done")
         self.assertEqual(len(self._uploaded(order_id)), 1)
+
+    def test_lost_answer_resent_counts_as_uploaded(self):
+        """createFeed reached Amazon but its answer was lost: the document is
+        sent again, Amazon says it has it, and the invoice is uploaded."""
+        record = self._fbm_order("302-7000000-0000008")
+        self._validate(record.sale_order_id.picking_ids, tracking=DHL_TRACKING)
+        invoice = self._invoices(record)
+        self._upload()
+        operation = invoice.amazon_operation_ids
+        self.assertEqual(operation.state, "done")
+        # as if the first feed's answer never came back
+        operation.write({"state": "to_send", "feed_id": False, "attempt_count": 1})
+        self._upload()
+        self.assertEqual(operation.state, "done", operation.answer)
+        self.assertIn("already", operation.answer)
+        self.assertEqual(invoice.amazon_upload_state, "done")
+        self.assertEqual(len(self._uploaded("302-7000000-0000008")), 1)
+        rejected = [
+            i
+            for i in self.sim.invoices(include_rejected=True)
+            if i["orderId"] == "302-7000000-0000008"
+        ]
+        self.assertEqual(len(rejected), 2, "the second feed reached Amazon")
 
     def test_429_and_outage_uploaded_later_never_twice(self):
         order_id = "302-7100000-0000002"
@@ -322,6 +383,8 @@ class TestRefunds(InvoiceCommon):
         self.assertEqual(credit.move_type, "out_refund")
         self.assertEqual(credit.state, "posted")
         self.assertEqual(credit.amount_total, 30.70)
+        # the order stays invoiced: nothing of it is billed again
+        self.assertEqual(record.sale_order_id.invoice_status, "invoiced")
         self.assertEqual(credit.reversed_entry_id, self._invoices(record))
         self.assertEqual(
             sorted(credit.invoice_line_ids.mapped("product_id").ids),
@@ -373,6 +436,32 @@ class TestRefunds(InvoiceCommon):
         self.assertEqual(sent["totalAmount"], "25.50")
         self.assertEqual(sent["expectedTotalAmount"], "25.50")
         self.assertEqual(sent["transactionId"], refund["transactionId"])
+
+    def test_one_failing_refund_never_stops_the_others(self):
+        self._shipped("302-7200000-0000011")
+        self._shipped("302-7200000-0000012")
+        self._refund("302-7200000-0000011", kind="full")
+        self._refund("302-7200000-0000012", kind="full")
+        Refund = type(self.env["amazon.seller.refund"])
+        original = Refund._amazon_credit
+
+        def broken(refund):
+            if refund.amazon_order_id == "302-7200000-0000011":
+                raise RuntimeError("broken")
+            return original(refund)
+
+        with patch.object(Refund, "_amazon_credit", broken):
+            created = self._read_refunds()
+        self.assertEqual(len(created), 2)
+        failed = created.filtered(lambda r: r.amazon_order_id.endswith("11"))
+        self.assertEqual(failed.state, "error")
+        self.assertEqual(failed.reason, "Unexpected error (RuntimeError).")
+        other = created - failed
+        self.assertEqual(other.state, "done", other.reason)
+        self.assertTrue(other.credit_note_id)
+        self.assertTrue(self.account.refunds_read_until, "the window moved on")
+        failed.action_retry()
+        self.assertEqual(failed.state, "done", failed.reason)
 
     def test_refund_before_the_invoice_waits(self):
         order_id = "302-7200000-0000004"

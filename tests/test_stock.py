@@ -383,6 +383,58 @@ class TestStockReconcile(StockCommon):
         self.assertEqual(feed.state, "done")
         self.assertEqual(self._amazon("SKU-TASSE"), 7)
 
+    def test_update_held_while_the_feed_waits_then_newest_wins(self):
+        """A feed with the 02:00 quantities waits at Amazon; a sale in the
+        meantime is sent after it, so Amazon ends with the newer quantity."""
+        patched = len(self._patches("SKU-TASSE"))  # the set-up's
+        with mute_logger(*SEND_LOGGERS):
+            (feed,) = self.account._amazon_reconcile_stock()
+            self._send()
+        self.assertEqual(feed.state, "sent")
+        self._stock(self.mug, -2)  # 5 left, while the feed (7) waits
+        self._sync()
+        (update,) = self._offer("SKU-TASSE").operation_ids.filtered(
+            lambda o: o.kind == "stock_quantity" and o.state != "done"
+        )
+        self.assertEqual(update.state, "to_send")
+        self.assertIn("stock feed", update.answer)
+        self.assertEqual(len(self._patches("SKU-TASSE")), patched, "held")
+        with mute_logger(*SEND_LOGGERS):
+            self.sim.process_feeds()
+            self._send()
+            self._send()
+        self.assertEqual(feed.state, "done")
+        self.assertEqual(self._amazon("SKU-TASSE"), 5, "the newer quantity last")
+
+    def test_resent_feed_carries_the_current_quantities(self):
+        self.sim.fail_listings_feeds(1)
+        (feed,) = self._reconcile()
+        self.assertEqual(feed.state, "to_send")
+        self._stock(self.mug, -3)  # between the failed feed and its resend
+        self.env.cr.flush()
+        with mute_logger(*SEND_LOGGERS):
+            self._send()
+            self.sim.process_feeds()
+            self._send()
+        self.assertEqual(feed.state, "done")
+        self.assertEqual(self._amazon("SKU-TASSE"), 4)
+
+    def test_offer_turned_fba_before_sending_is_not_patched(self):
+        patched = len(self._patches("SKU-KANNE"))  # the set-up's
+        self._stock(self.pot, 4)
+        self.env.cr.flush()
+        offer = self._offer("SKU-KANNE")
+        self.env["amazon.seller.sku"].search([("stock_dirty", "=", True)]).write(
+            {"stock_changed_at": fields.Datetime.now() - timedelta(minutes=5)}
+        )
+        self.env["amazon.seller.sku"]._amazon_queue_stock_updates()
+        (operation,) = offer.operation_ids.filtered(lambda o: o.state == "to_send")
+        offer.fulfillment_channel = "amazon"  # Amazon's listing says FBA now
+        self._send()
+        self.assertEqual(operation.state, "done")
+        self.assertIn("no longer synchronised", operation.answer)
+        self.assertEqual(len(self._patches("SKU-KANNE")), patched)
+
     def test_reconcile_now_button(self):
         self.sim.set_quantity("SKU-KANNE", 0)
         self.account.action_reconcile_stock()

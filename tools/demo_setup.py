@@ -137,9 +137,13 @@ def setup_shipments(account):
         ],
         order="id",
     )
-    # three shipped and confirmed, one with a mistyped tracking number
+    # three shipped and confirmed, one with a mistyped tracking number, and
+    # one of an Amazon Business order (its invoice has a deadline)
+    business = open_deliveries.filtered("sale_id.amazon_binding_id.is_business")[:1]
+    shipped = (open_deliveries - business)[:4] | business
     tracking = ["00340434161234567801", "00340434161234567802", "00340434161234567803"]
-    for picking, number in zip(open_deliveries, [*tracking, "DHL-12"], strict=False):
+    numbers = [*tracking, "DHL-12", "00340434161234567804"]
+    for picking, number in zip(shipped, numbers, strict=False):
         picking.write({"carrier_id": dhl.id, "carrier_tracking_ref": number})
         for move in picking.move_ids:
             move.quantity = move.product_uom_qty
@@ -167,9 +171,12 @@ def simulator_control(path, data=None):
 
 
 def send_all(rounds=3):
-    """The sender as its scheduled action runs it, with Amazon processing the
-    feeds at once between the runs (the demo does not wait for Amazon)."""
+    """The scheduled actions as they run after a validation (invoices, then
+    the sender), with Amazon processing the feeds at once between the runs
+    (the demo does not wait for Amazon)."""
     Operation = env["amazon.seller.operation"]
+    env["stock.picking"]._cron_amazon_invoices()
+    env.cr.commit()
     for _round in range(rounds):
         Operation.search([("state", "in", ("to_send", "sent"))]).write(
             {"next_attempt_at": "2000-01-01 00:00:00"}
