@@ -1081,6 +1081,10 @@ class AmazonSellerAccount(models.Model):
         the committed resume point.
         """
         self.ensure_one()
+        # the match keys of partners made or edited since the last run, in
+        # batches (the duplicate search reads them)
+        self.env["res.partner"]._amazon_fill_match_keys()
+        commit_progress(self.env)
         if not self._amazon_lock():
             _logger.info("Amazon account %s: import already running", self.id)
             return "busy"
@@ -1392,6 +1396,7 @@ class AmazonSellerAccount(models.Model):
                 account._amazon_reconcile_stock()
             if commit_progress(self.env, 1) <= 0:
                 break
+        self.env["amazon.seller.operation"]._amazon_clean_stock_history()
 
     def _amazon_read_listings(self):
         """Read the seller's listings (searchListingsItems, per marketplace)

@@ -84,6 +84,8 @@ DUE_BATCH = 500
 RATE_WAIT_SECONDS = 10
 #: delays (minutes) after failed attempts; then an error for a person
 SEND_DELAYS = (1, 5, 15, 60, 180, 720)
+#: days the stock updates Amazon accepted are kept
+STOCK_HISTORY_DAYS = 30
 #: how often a submitted feed is looked at again (minutes)
 FEED_POLL_MINUTES = 5
 TODO = "mail.mail_activity_data_todo"
@@ -378,6 +380,22 @@ class AmazonSellerOperation(models.Model):
                     operation._amazon_send(client)
                 if commit_progress(self.env, 1) <= 0:
                     break
+
+    @api.model
+    def _amazon_clean_stock_history(self, days=STOCK_HISTORY_DAYS):
+        """Stock updates Amazon accepted (or that were cancelled) more than
+        ``days`` ago: one per stock change, the offer keeps what counts (the
+        last quantity sent and when). Confirmations and uploads stay."""
+        old = self.search(
+            [
+                ("kind", "in", ("stock_quantity", "stock_feed")),
+                ("state", "in", ("done", "cancelled")),
+                ("write_date", "<", fields.Datetime.now() - timedelta(days=days)),
+            ],
+            limit=50_000,
+        )
+        old.unlink()
+        return len(old)
 
     @api.model
     def _amazon_due(self, limit=DUE_BATCH):
@@ -853,8 +871,9 @@ class AmazonSellerOperation(models.Model):
                 "next_attempt_at": False,
             }
         )
-        if not self.picking_id:  # the failure to-do is on the operation itself
-            self._amazon_close_failure_activities(self)
+        if not self.picking_id:  # a delivery's to-dos close with all of it
+            # the failure to-do is on the offer, the document or the operation
+            self._amazon_close_failure_activities(self.offer_id or self.move_id or self)
         if self.binding_id:
             self.binding_id._amazon_operation_done(self)
 
@@ -934,7 +953,11 @@ class AmazonSellerOperation(models.Model):
         # sudo: the to-dos are the connector's, whoever they are assigned to
         record.sudo().activity_ids.filtered(
             lambda a: a.summary == summary
-        ).action_feedback(feedback=self.env._("Confirmed to Amazon."))
+        ).action_feedback(
+            feedback=self.env._("Confirmed to Amazon.")
+            if record._name == "stock.picking"
+            else self.env._("Amazon accepted it.")
+        )
 
     @api.model
     def _amazon_error_text(self, error):

@@ -239,8 +239,24 @@ class AmazonSellerRefund(models.Model):
         if self.account_id.refund_post:
             credit_note.action_post()
         self.write({"state": "done", "credit_note_id": credit_note.id, "reason": False})
-        if self.account_id.refund_return:
-            self._amazon_return_receipt(sale_order)
+        if (
+            self.account_id.refund_return
+            and sale_order.amazon_binding_id.fulfillment_channel == "fbm"  # not FBA
+        ):
+            try:
+                with self.env.cr.savepoint():
+                    self._amazon_return_receipt(sale_order)
+            except UserError as error:  # the credit note stays; a person returns
+                sale_order.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=self.env._("Return not created"),
+                    note=self.env._(
+                        "The return of the refunded items could not be created "
+                        "(%(reason)s). Create it from the delivery.",
+                        reason=error.args[0] if error.args else "",
+                    ),
+                    user_id=(self.account_id.responsible_id or self.env.user).id,
+                )
 
     def _amazon_credit_note(self, sale_order, invoice):
         """The credit note: per refunded item its units and its charges, with
@@ -251,11 +267,9 @@ class AmazonSellerRefund(models.Model):
         values.update(
             move_type="out_refund",
             reversed_entry_id=invoice.id,
-            ref=self.env._(
-                "Amazon refund %(refund)s of %(order)s",
-                refund=self.transaction_id,
-                order=self.amazon_order_id,
-            ),
+            # the order id, as on the invoice (the transaction id is on the
+            # refund the credit note links to)
+            ref=self.env._("Amazon refund of %(order)s", order=self.amazon_order_id),
             amazon_binding_id=self.binding_id.id,
             amazon_refund_id=self.id,
             invoice_line_ids=[],
@@ -356,28 +370,50 @@ class AmazonSellerRefund(models.Model):
     def _amazon_return_receipt(self, sale_order):
         """A return of the refunded units from the delivery (to be received
         by the warehouse), when the account says so."""
-        picking = sale_order.picking_ids.filtered(
-            lambda p: p.state == "done" and p.picking_type_code == "outgoing"
-        )[:1]
-        if not picking:
-            return
-        wizard = (
-            self.env["stock.return.picking"]
-            .sudo()
-            .with_context(active_id=picking.id, active_model="stock.picking")
-            .create({"picking_id": picking.id})
-        )
         refunded = {}
         for data in self.lines_data or ():
-            refunded[data.get("order_item_id") or data.get("sku")] = (
-                data.get("quantity") or 0
+            key = data.get("order_item_id") or data.get("sku")
+            refunded[key] = refunded.get(key, 0) + (data.get("quantity") or 0)
+        for picking in sale_order.picking_ids.filtered(
+            lambda p: p.state == "done" and p.picking_type_code == "outgoing"
+        ).sorted("date_done"):
+            if not any(refunded.values()):
+                break
+            # sudo: the return is the connector's, made by the scheduled action
+            # for the warehouse to receive
+            wizard = (
+                self.env["stock.return.picking"]
+                .sudo()
+                .with_context(active_id=picking.id, active_model="stock.picking")
+                .create({"picking_id": picking.id})
             )
-        for line in wizard.product_return_moves:
-            sale_line = line.move_id.sale_line_id
-            key = sale_line.amazon_order_item_id or sale_line.amazon_sku
-            line.quantity = min(refunded.get(key, 0), line.move_id.quantity)
-        if any(wizard.product_return_moves.mapped("quantity")):
-            wizard.action_create_returns()
+            for line in wizard.product_return_moves:
+                sale_line = line.move_id.sale_line_id
+                # Amazon names the item by its order item id or by its SKU
+                key = next(
+                    (
+                        k
+                        for k in (sale_line.amazon_order_item_id, sale_line.amazon_sku)
+                        if k and refunded.get(k)
+                    ),
+                    None,
+                )
+                if sale_line.product_id != line.product_id:
+                    line.quantity = 0  # a kit's components: left to a person
+                    continue
+                # what is left to return of this move (returns made before)
+                move = line.move_id
+                returned = sum(
+                    move.returned_move_ids.filtered(
+                        lambda m: m.state != "cancel"
+                    ).mapped("product_uom_qty")
+                )
+                line.quantity = max(
+                    0, min(refunded.get(key, 0), move.quantity - returned)
+                )
+                refunded[key] = refunded.get(key, 0) - line.quantity
+            if any(wizard.product_return_moves.mapped("quantity")):
+                wizard.action_create_returns()
 
     # ------------------------------------------------------------------
     # Actions

@@ -346,6 +346,18 @@ class AmazonSellerSku(models.Model):
         Operation = self.env["amazon.seller.operation"]
         quantities = self._amazon_quantities()
         queued = Operation
+        # the open update of each offer (never the whole history)
+        open_by_offer = {
+            operation.offer_id.id: operation
+            for operation in Operation.search(
+                [
+                    ("offer_id", "in", self.ids),
+                    ("kind", "=", "stock_quantity"),
+                    ("state", "in", ("to_send", "error")),
+                ],
+                order="id",
+            )
+        }
         for offer in self:
             quantity = quantities.get(offer.id)
             values = {"stock_dirty": False, "stock_changed_at": False}
@@ -354,9 +366,7 @@ class AmazonSellerSku(models.Model):
                 continue
             _buffer, days = offer._amazon_stock_settings()
             payload = offer._amazon_stock_payload(quantity, days)
-            open_operation = offer.operation_ids.filtered(
-                lambda o: o.kind == "stock_quantity" and o.state in ("to_send", "error")
-            )[:1]
+            open_operation = open_by_offer.get(offer.id, Operation)
             unchanged = (
                 quantity == offer.quantity_sent
                 and days == offer.handling_sent

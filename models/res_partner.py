@@ -2,10 +2,12 @@
 """Customers of Amazon orders: match keys, duplicate search, creation and the
 anonymisation of their delivery data.
 
-The match keys are stored, indexed columns computed by ``matching``. Their
-columns are created before the ORM sees the fields, so installing the addon
-does not recompute them record by record: ``hooks.post_init_hook`` fills
-them in batches (:meth:`_amazon_fill_match_keys`).
+The match keys are stored, indexed columns computed by ``matching``, in
+batches (:meth:`_amazon_fill_match_keys`): at install (``hooks``), at the
+start of every import run and before each duplicate search for the partners
+made or edited since. Creating a partner leaves them empty and editing one of
+its fields they are made of empties them (in the same UPDATE), so that users
+editing partners pay almost nothing for the duplicate search.
 
 The duplicate search (:meth:`_amazon_match`): stage 1 finds candidates with
 indexed lookups close to the buyer (identifiers, same zip and street, same
@@ -37,6 +39,25 @@ RAW_FROM = SQL(
        LEFT JOIN res_country c ON c.id = p.country_id"""
 )
 BATCH = 5000
+#: stale keys computed before one duplicate search (the rest: the import run)
+STALE_PER_SEARCH = 2000
+#: the partner fields the match keys are made of
+KEY_SOURCES = frozenset(
+    {
+        "name",
+        "is_company",
+        "parent_id",
+        "street",
+        "street2",
+        "zip",
+        "city",
+        "country_id",
+        "email",
+        "phone",
+        "vat",
+        "amazon_buyer_email",
+    }
+)
 #: stored column -> key of ``keys_for``: one identifier lookup each
 IDENTIFIER_COLUMNS = (
     ("amazon_match_amazon_email", "amazon_email_key"),
@@ -108,71 +129,71 @@ class ResPartner(models.Model):
     # --- match keys (normalised, see matching.normalize.keys_for); they hold
     # the relay e-mail and the phone too: read by the search in SQL only ---
     amazon_match_name = fields.Char(
-        compute="_compute_amazon_match_keys",
-        store=True,
+        readonly=True,
+        copy=False,
         index="btree_not_null",
         groups="base.group_system",
     )
     amazon_match_company = fields.Char(
-        compute="_compute_amazon_match_keys",
-        store=True,
+        readonly=True,
+        copy=False,
         index="btree_not_null",
         groups="base.group_system",
     )
     amazon_match_street = fields.Char(
-        compute="_compute_amazon_match_keys", store=True, groups="base.group_system"
+        readonly=True, copy=False, groups="base.group_system"
     )
     amazon_match_house_number = fields.Char(
-        compute="_compute_amazon_match_keys",
-        store=True,
+        readonly=True,
+        copy=False,
         groups="base.group_system",
     )
     amazon_match_zip = fields.Char(
-        compute="_compute_amazon_match_keys",
-        store=True,
+        readonly=True,
+        copy=False,
         index="btree_not_null",
         groups="base.group_system",
     )
     amazon_match_city = fields.Char(
-        compute="_compute_amazon_match_keys", store=True, groups="base.group_system"
+        readonly=True, copy=False, groups="base.group_system"
     )
     amazon_match_country = fields.Char(
-        compute="_compute_amazon_match_keys", store=True, groups="base.group_system"
+        readonly=True, copy=False, groups="base.group_system"
     )
     amazon_match_phone = fields.Char(
-        compute="_compute_amazon_match_keys",
-        store=True,
+        readonly=True,
+        copy=False,
         index="btree_not_null",
         groups="base.group_system",
     )
     amazon_match_email = fields.Char(
-        compute="_compute_amazon_match_keys",
-        store=True,
+        readonly=True,
+        copy=False,
         index="btree_not_null",
         groups="base.group_system",
     )
     amazon_match_amazon_email = fields.Char(
-        compute="_compute_amazon_match_keys",
-        store=True,
+        readonly=True,
+        copy=False,
         index="btree_not_null",
         groups="base.group_system",
     )
     amazon_match_vat = fields.Char(
-        compute="_compute_amazon_match_keys",
-        store=True,
+        readonly=True,
+        copy=False,
         index="btree_not_null",
         groups="base.group_system",
     )
     amazon_match_postnummer = fields.Char(
-        compute="_compute_amazon_match_keys",
-        store=True,
+        readonly=True,
+        copy=False,
         index="btree_not_null",
         groups="base.group_system",
     )
     # given name, surname, legal form, Packstation: read with the candidates
     # so that they are never normalised again during the duplicate search
     amazon_match_parts = fields.Char(
-        compute="_compute_amazon_match_keys", store=True, groups="base.group_system"
+        readonly=True, copy=False, groups="base.group_system"
     )
 
     _amazon_match_zip_street_idx = models.Index(
@@ -188,25 +209,33 @@ class ResPartner(models.Model):
         else ""
     )
 
-    @api.depends(
-        "name",
-        "is_company",
-        "parent_id.name",
-        "parent_id.is_company",
-        "street",
-        "street2",
-        "zip",
-        "city",
-        "country_id.code",
-        "email",
-        "phone",
-        "vat",
-        "amazon_buyer_email",
-    )
-    def _compute_amazon_match_keys(self):
-        for partner in self:
-            keys = match_keys(partner._amazon_match_row())
-            partner.update({key: value or False for key, value in keys.items()})
+    # stale keys (NULL parts) are recomputed in batches before the next
+    # duplicate search: creating and editing partners costs almost nothing
+    _amazon_match_stale_idx = models.Index("(id) WHERE amazon_match_parts IS NULL")
+
+    def write(self, vals):
+        result = super().write(vals)
+        if KEY_SOURCES.intersection(vals):
+            self._amazon_keys_stale(children="name" in vals or "is_company" in vals)
+        return result
+
+    def _amazon_keys_stale(self, children=False):
+        """The match keys of these partners (and of their contacts, whose
+        keys name the company) are computed again before the next search;
+        the old ones, which may hold erased data, go at once."""
+        for column in KEY_COLUMNS:
+            # in the same UPDATE as the write (the columns are technical:
+            # no user writes them, whatever the user's groups)
+            self._fields[column]._update_cache(self, None, dirty=True)
+        if children and self.child_ids:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE res_partner SET amazon_match_parts = NULL "
+                    "WHERE parent_id = ANY(%s) AND amazon_match_parts IS NOT NULL",
+                    list(self.ids),
+                )
+            )
+            self.child_ids.invalidate_recordset(["amazon_match_parts"])
 
     def _amazon_match_row(self):
         """The partner as a row of ``RAW_SELECT`` (input of ``match_values``)."""
@@ -243,8 +272,9 @@ class ResPartner(models.Model):
         return super()._auto_init()
 
     @api.model
-    def _amazon_fill_match_keys(self, only_missing=True):
-        """Compute the match keys of all partners in SQL-sized batches.
+    def _amazon_fill_match_keys(self, only_missing=True, limit=None):
+        """Compute the match keys of all partners (or those whose keys are
+        missing or stale) in SQL-sized batches, at most ``limit``.
 
         Returns the number of partners updated.
         """
@@ -252,8 +282,8 @@ class ResPartner(models.Model):
         self.env.flush_all()
         where = SQL("TRUE")
         if only_missing:
-            where = SQL("(p.amazon_match_name IS NULL OR p.amazon_match_parts IS NULL)")
-        while True:
+            where = SQL("p.amazon_match_parts IS NULL")
+        while limit is None or done < limit:
             cr.execute(
                 SQL(
                     "SELECT %s FROM %s WHERE p.id > %s AND %s ORDER BY p.id LIMIT %s",
@@ -261,7 +291,7 @@ class ResPartner(models.Model):
                     RAW_FROM,
                     last_id,
                     where,
-                    BATCH,
+                    BATCH if limit is None else min(BATCH, limit - done),
                 )
             )
             rows = cr.dictfetchall()
@@ -300,6 +330,9 @@ class ResPartner(models.Model):
         street3, zip, city, country_code, email, phone, vat,
         amazon_buyer_email.
         """
+        # partners created or edited since the last search get their keys
+        # (a large import of partners is done by the import run, in batches)
+        self._amazon_fill_match_keys(limit=STALE_PER_SEARCH)
         incoming = keys_for(values)
         if not account.duplicate_search:
             return self._amazon_match_buyer_email(account, incoming)

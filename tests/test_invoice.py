@@ -293,6 +293,7 @@ class TestUploadFailures(InvoiceCommon):
         self._upload()
         self.assertEqual(invoice.amazon_upload_state, "done")
         self.assertEqual(len(self._uploaded(order_id)), 1)
+        self.assertFalse(invoice.activity_ids, "the to-do is closed once it went")
 
     def test_lost_answer_resent_counts_as_uploaded(self):
         """createFeed reached Amazon but its answer was lost: the document is
@@ -423,6 +424,30 @@ class TestRefunds(InvoiceCommon):
         self.assertEqual(created.credit_note_id.amount_total, 12.90)
         line = created.credit_note_id.invoice_line_ids
         self.assertEqual((line.product_id, line.quantity), (self.mug, 1))
+
+    def test_returned_items_received_back(self):
+        """With returns on: each refund of a unit gives a return of that unit,
+        a second refund of the next unit returns what is left."""
+        self.account.refund_return = True
+        order_id = "302-7200000-0000013"
+        record = self._shipped(order_id)
+        delivery = record.sale_order_id.picking_ids
+        for _number in range(2):
+            self._refund(order_id, kind="item", items={f"{order_id}-1": 1})
+            (refund,) = self._read_refunds()
+            self.assertEqual(refund.state, "done", refund.reason)
+            self.assertEqual(refund.lines_data[0]["quantity"], 1, refund.lines_data)
+        returns = delivery.return_ids
+        self.assertEqual(
+            len(returns), 2, record.sale_order_id.activity_ids.mapped("note")
+        )
+        self.assertEqual(set(returns.mapped("picking_type_code")), {"incoming"})
+        self.assertEqual(returns.move_ids.product_id, self.mug)
+        self.assertEqual(sum(returns.move_ids.mapped("product_uom_qty")), 2)
+        # a third refund of the same item: nothing left to return
+        self._refund(order_id, kind="item", items={f"{order_id}-1": 1})
+        self._read_refunds()
+        self.assertEqual(len(delivery.return_ids), 2)
 
     def test_refund_with_restocking_fee(self):
         order_id = "302-7200000-0000003"

@@ -54,17 +54,50 @@ class MatchingCommon(AmazonCommon):
 
 @tagged("post_install", "-at_install")
 class TestPartnerMatching(MatchingCommon):
+    def _fill(self):
+        self.env["res.partner"]._amazon_fill_match_keys()
+
     def test_keys_stored(self):
+        self._fill()
         self.assertEqual(self.hans.amazon_match_name, "hans mueller")
         self.assertEqual(self.hans.amazon_match_zip, "10115")
         self.assertEqual(self.hans.amazon_match_house_number, "12a")
         self.hans.street = "Lindenweg 5"
+        # stale at once (the old key may hold erased data), fresh when searched
+        self.assertFalse(self.hans.amazon_match_house_number)
+        self.assertFalse(self.hans.amazon_match_parts)
+        self._fill()
         self.assertEqual(self.hans.amazon_match_house_number, "5")
+        self.assertEqual(self.hans.amazon_match_name, "hans mueller")
+
+    def test_company_rename_makes_its_contacts_stale(self):
+        company = self.env["res.partner"].create(
+            {"name": "Muster GmbH", "is_company": True, "zip": "10115"}
+        )
+        contact = self.env["res.partner"].create(
+            {"name": "Eva Muster", "parent_id": company.id, "zip": "10115"}
+        )
+        self._fill()
+        self.assertEqual(contact.amazon_match_company, "muster")
+        company.name = "Beispiel AG"
+        self.assertFalse(contact.amazon_match_parts)
+        self._fill()
+        self.assertEqual(contact.amazon_match_company, "beispiel")
+
+    def test_edited_partner_found_by_the_next_search(self):
+        """A customer whose address a user corrected is found there by the
+        very next order: the search computes stale keys first."""
+        self.hans.write({"street": "Lindenweg 5", "zip": "20095", "city": "Hamburg"})
+        result = self._match(
+            name="Hans Müller", street="Lindenweg 5", zip="20095", city="Hamburg"
+        )
+        self.assertEqual(result["decision"], "link", result["reason"])
+        self.assertEqual(result["partner_id"], self.hans.id)
 
     def test_candidates_use_stored_keys(self):
         """The stored columns give back every key the scoring needs."""
         self.hans.write({"name": "Dr. Hans Peter Müller", "street": "Packstation 105"})
-        self.hans.flush_recordset()
+        self._fill()
         row = {column: self.hans[column] or None for column in KEY_COLUMNS}
         self.assertEqual(stored_keys(row), self.hans._amazon_match_keys())
         self.assertIsNone(stored_keys(dict(row, amazon_match_parts=None)))

