@@ -81,9 +81,11 @@ def main():
 
     result = {
         "partners": COUNT,
-        "addon": bool(env["ir.module.module"].search_count(
-            [("name", "=", "amazon_seller_connector"), ("state", "=", "installed")]
-        )),
+        "addon": bool(
+            env["ir.module.module"].search_count(
+                [("name", "=", "amazon_seller_connector"), ("state", "=", "installed")]
+            )
+        ),
         "create_seconds": round(create_seconds, 2),
         "write_match_fields_seconds": round(timed(write_keys), 2),
         "write_other_field_seconds": round(timed(write_other), 2),

@@ -239,7 +239,11 @@ def setup_duplicates(account):
             customer.sudo().amazon_buyer_email,
         ),
         # the same name a few houses further: a typo or a move next door?
-        (customer.name, f"{street} {other_number}", "demo-nachbar@marketplace.amazon.de"),
+        (
+            customer.name,
+            f"{street} {other_number}",
+            "demo-nachbar@marketplace.amazon.de",
+        ),
         # the same household, another person
         (
             ("Lena" if given != "Lena" else "Paul") + " " + family,
