@@ -1082,8 +1082,13 @@ class AmazonSellerAccount(models.Model):
         """
         self.ensure_one()
         # the match keys of partners made or edited since the last run, in
-        # batches (the duplicate search reads them)
-        self.env["res.partner"]._amazon_fill_match_keys()
+        # batches (the duplicate search reads them); a concurrent run doing
+        # the same is left to it
+        try:
+            with self.env.cr.savepoint():
+                self.env["res.partner"]._amazon_fill_match_keys()
+        except CONCURRENCY_ERRORS:
+            self.env["res.partner"].invalidate_model()
         commit_progress(self.env)
         if not self._amazon_lock():
             _logger.info("Amazon account %s: import already running", self.id)

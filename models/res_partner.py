@@ -39,8 +39,9 @@ RAW_FROM = SQL(
        LEFT JOIN res_country c ON c.id = p.country_id"""
 )
 BATCH = 5000
-#: stale keys computed before one duplicate search (the rest: the import run)
-STALE_PER_SEARCH = 2000
+#: partners with stale keys read as candidates by one search (the newest);
+#: the import run computes the keys of all of them in batches
+STALE_CANDIDATES = 200
 #: the partner fields the match keys are made of
 KEY_SOURCES = frozenset(
     {
@@ -219,6 +220,15 @@ class ResPartner(models.Model):
             self._amazon_keys_stale(children="name" in vals or "is_company" in vals)
         return result
 
+    def _amazon_keys_fresh(self):
+        """Compute the keys of these partners now (the import's own new or
+        refreshed customers: the next order of the run finds them by key)."""
+        for partner in self:
+            keys = match_keys(partner._amazon_match_row())
+            for column in KEY_COLUMNS:
+                # in the flush of the import's own rows (technical columns)
+                self._fields[column]._update_cache(partner, keys[column], dirty=True)
+
     def _amazon_keys_stale(self, children=False):
         """The match keys of these partners (and of their contacts, whose
         keys name the company) are computed again before the next search;
@@ -330,9 +340,6 @@ class ResPartner(models.Model):
         street3, zip, city, country_code, email, phone, vat,
         amazon_buyer_email.
         """
-        # partners created or edited since the last search get their keys
-        # (a large import of partners is done by the import run, in batches)
-        self._amazon_fill_match_keys(limit=STALE_PER_SEARCH)
         incoming = keys_for(values)
         if not account.duplicate_search:
             return self._amazon_match_buyer_email(account, incoming)
@@ -369,7 +376,15 @@ class ResPartner(models.Model):
         self.flush_model()
         query = self._amazon_branch(
             account,
-            SQL("%s = %s", col("amazon_match_amazon_email"), email),
+            SQL(
+                # the key, or the raw field of a partner whose keys are stale
+                "(%s = %s OR (%s IS NULL AND lower(trim(%s)) = %s))",
+                col("amazon_match_amazon_email"),
+                email,
+                col("amazon_match_parts"),
+                col("amazon_buyer_email"),
+                email,
+            ),
             1,
             order=SQL("%s IS NULL DESC, %s", col("parent_id"), col("id")),
             select=SQL("COALESCE(%s, %s)", col("commercial_partner_id"), col("id")),
@@ -444,7 +459,18 @@ class ResPartner(models.Model):
                         order=SQL("%s DESC", similar),
                     )
                 )
-        return SQL(" UNION ").join(branches) if branches else None
+        # partners made or edited since the keys were last computed: read
+        # as candidates, their keys computed on the fly (the search writes
+        # nothing, so concurrent imports never collide on partner rows)
+        branches.append(
+            self._amazon_branch(
+                account,
+                SQL("%s IS NULL", col("amazon_match_parts")),
+                STALE_CANDIDATES,
+                order=SQL("%s DESC", col("id")),
+            )
+        )
+        return SQL(" UNION ").join(branches)
 
     @api.model
     def _amazon_wide_query(self, account, keys, exclude_ids):
@@ -592,6 +618,10 @@ class ResPartner(models.Model):
             review = review._amazon_create_for(account, customer, decision)
         delivery = customer._amazon_find_or_create_delivery(values)
         (customer | delivery)._amazon_touch()
+        # the next order of this run finds them by their keys
+        (customer | delivery).filtered(
+            lambda p: not p.sudo().amazon_match_parts
+        )._amazon_keys_fresh()
         return customer, delivery, decision, review
 
     def _amazon_refresh_from(self, values):
