@@ -701,8 +701,8 @@ class AmazonSellerOperation(models.Model):
         _buffer, days = offer._amazon_stock_settings()
         data = offer._amazon_stock_payload(quantity, days)
         self.payload = json.dumps(data)
-        if (
-            quantity == offer.quantity_sent
+        if (  # Amazon holds this quantity already (as accepted or read since)
+            quantity == offer.quantity_sent == offer.quantity_amazon
             and days == offer.handling_sent
             and offer.quantity_sent_at
             and not offer.stock_error

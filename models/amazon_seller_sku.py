@@ -368,7 +368,7 @@ class AmazonSellerSku(models.Model):
             payload = offer._amazon_stock_payload(quantity, days)
             open_operation = open_by_offer.get(offer.id, Operation)
             unchanged = (
-                quantity == offer.quantity_sent
+                quantity == offer.quantity_sent == offer.quantity_amazon
                 and days == offer.handling_sent
                 and offer.quantity_sent_at
                 and not offer.stock_error

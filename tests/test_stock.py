@@ -436,6 +436,19 @@ class TestStockReconcile(StockCommon):
         self.assertEqual(feed.state, "done")
         self.assertEqual(self._amazon("SKU-TASSE"), 4)
 
+    def test_send_now_after_a_hand_change_sends(self):
+        """Amazon's quantity was changed in Seller Central and read back:
+        "Send Quantity Now" sends Odoo's quantity although Odoo sent the same
+        one before."""
+        self.sim.set_quantity("SKU-TASSE", 99)
+        self._read_offers()
+        offer = self._offer("SKU-TASSE")
+        self.assertEqual((offer.quantity_sent, offer.quantity_amazon), (7, 99))
+        offer.action_send_stock()
+        self._send()
+        self.assertEqual(self._amazon("SKU-TASSE"), 7)
+        self.assertEqual(offer.quantity_amazon, 7)
+
     def test_offer_turned_fba_before_sending_is_not_patched(self):
         patched = len(self._patches("SKU-KANNE"))  # the set-up's
         self._stock(self.pot, 4)
