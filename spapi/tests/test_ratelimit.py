@@ -19,6 +19,24 @@ class FakeTime:
         self.now += seconds
 
 
+@pytest.fixture(autouse=True)
+def exact_pace(monkeypatch):
+    """The arithmetic below at Amazon's exact rate (the slack is tested
+    on its own)."""
+    monkeypatch.setattr(TokenBucket, "PACE", 1.0)
+
+
+def test_slack_below_amazons_rate(monkeypatch):
+    """By default the client paces itself 2 % below the announced rate, so a
+    burst-1 bucket (one invoice every 3 s) is never refused for jitter."""
+    monkeypatch.setattr(TokenBucket, "PACE", 0.98)
+    t = FakeTime()
+    bucket = TokenBucket(1 / 3, 1, clock=t.clock)
+    assert bucket.acquire(t.sleep) == 0
+    assert bucket.acquire(t.sleep) == pytest.approx(3 / 0.98)
+    assert bucket.wait_time() == pytest.approx(3 / 0.98)
+
+
 def test_burst_then_paced_at_rate():
     t = FakeTime()
     bucket = TokenBucket(0.5, 3, clock=t.clock)
