@@ -405,7 +405,19 @@ def run_shipments(taxes):
         {"state": "to_send", "attempt_count": 0, "next_attempt_at": "2000-01-01"}
     )
     env.cr.commit()
+    profile = None
+    if os.environ.get("BENCH_PROFILE"):  # where the sender's time goes
+        import cProfile
+
+        profile = cProfile.Profile()
+        profile.enable()
     elapsed, inside, _runs = send_all({"time_scale": 1e6, "max_retries": 2})
+    if profile is not None:
+        import pstats
+        import sys
+
+        profile.disable()
+        pstats.Stats(profile, stream=sys.stderr).sort_stats("tottime").print_stats(40)
     done = Operation.search_count(
         [("account_id", "=", account.id), ("state", "=", "done")]
     )

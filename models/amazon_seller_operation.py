@@ -366,6 +366,9 @@ class AmazonSellerOperation(models.Model):
         with ExitStack() as stack:
             clients = {}
             for operation in due:
+                # alone: what it reads (its order, the order's computed
+                # states) is not computed for every operation of the batch
+                operation = operation.with_prefetch(operation.ids)
                 if not operation._amazon_lock():
                     continue  # another worker sends it right now
                 if operation.account_id.state != "linked":
