@@ -704,12 +704,7 @@ class AmazonSellerOperation(models.Model):
         _buffer, days = offer._amazon_stock_settings()
         data = offer._amazon_stock_payload(quantity, days)
         self.payload = json.dumps(data)
-        if (  # Amazon holds this quantity already (as accepted or read since)
-            quantity == offer.quantity_sent == offer.quantity_amazon
-            and days == offer.handling_sent
-            and offer.quantity_sent_at
-            and not offer.stock_error
-        ):
+        if offer._amazon_holds(quantity, days):
             self._amazon_done(
                 self.env._(
                     "Amazon has the quantity %(quantity)s already.", quantity=quantity

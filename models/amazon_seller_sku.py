@@ -367,12 +367,7 @@ class AmazonSellerSku(models.Model):
             _buffer, days = offer._amazon_stock_settings()
             payload = offer._amazon_stock_payload(quantity, days)
             open_operation = open_by_offer.get(offer.id, Operation)
-            unchanged = (
-                quantity == offer.quantity_sent == offer.quantity_amazon
-                and days == offer.handling_sent
-                and offer.quantity_sent_at
-                and not offer.stock_error
-            )
+            unchanged = offer._amazon_holds(quantity, days)
             if open_operation:
                 if not open_operation._amazon_lock(states=("to_send", "error")):
                     continue  # being sent right now: looked at again next run
@@ -391,6 +386,18 @@ class AmazonSellerSku(models.Model):
                 )
             offer.write(values)
         return queued
+
+    def _amazon_holds(self, quantity, days):
+        """True when Amazon holds ``quantity`` and ``days`` for the offer
+        already: it accepted them last, and has reported no other quantity
+        nor an error since."""
+        self.ensure_one()
+        return bool(
+            quantity == self.quantity_sent == self.quantity_amazon
+            and days == self.handling_sent
+            and self.quantity_sent_at
+            and not self.stock_error
+        )
 
     def _amazon_stock_payload(self, quantity, days):
         self.ensure_one()
