@@ -5,11 +5,14 @@ from odoo import modules
 
 
 def can_commit(env):
-    """True unless inside a test's single transaction.
+    """True unless inside a test's single transaction or a queue_job job
+    (a job is one transaction: queue_job commits it when it is done).
 
     Tests that go through the real commit path use Odoo's registry test
     mode, whose cursors (``TestCursor``) turn commits into savepoints.
     """
+    if env.context.get("job_uuid"):
+        return False
     if not modules.module.current_test:
         return True
     return type(env.cr).__name__ == "TestCursor"

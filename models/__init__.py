@@ -3,6 +3,7 @@ from . import amazon_seller_account
 from . import amazon_oauth_state
 from . import amazon_seller_order
 from . import amazon_seller_operation
+from . import amazon_seller_rate_bucket
 from . import amazon_carrier
 from . import amazon_carrier_mapping
 from . import amazon_seller_sku

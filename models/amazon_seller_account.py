@@ -12,6 +12,7 @@ Seller Central; ``/amazon_seller_connector/oauth/callback`` comes back with a
 code that :meth:`_amazon_link` exchanges for the refresh token.
 """
 
+import hashlib
 import ipaddress
 import logging
 import re
@@ -26,7 +27,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import SQL, mute_logger, str2bool
 
-from .. import const, vault
+from .. import const, jobs, vault
 from ..exceptions import AmazonEndpointError, AmazonLinkError, AmazonSecretError
 from ..matching.presets import PRESETS
 from ..spapi import (
@@ -672,13 +673,23 @@ class AmazonSellerAccount(models.Model):
         self.ensure_one()
         if purpose != "link":
             refresh_token = self._amazon_refresh_token()
+        options = {**self._amazon_client_options(purpose), **options}
+        # Amazon meters the account, whichever process sends: its buckets are
+        # in the database, shared by every worker and server. Tests and
+        # benchmarks that scale the time keep their own unless they ask.
+        shared = options.pop("shared_rate_limits", False)
+        time_scale = options.get("time_scale", 1.0)
+        if "rate_limiter" not in options and (shared or time_scale == 1.0):
+            options["rate_limiter"] = self.env[
+                "amazon.seller.rate.bucket"
+            ]._amazon_limiter(time_scale)
         return SpApiClient(
             endpoint=self._amazon_endpoint(),
             region=self.region,
             lwa_client_id=self._amazon_app_param("lwa_client_id") or "",
             lwa_client_secret=self._amazon_app_param("lwa_client_secret") or "",
             refresh_token=refresh_token,
-            **{**self._amazon_client_options(purpose), **options},
+            **options,
         )
 
     def _amazon_seller_central_url(self, path=""):
@@ -998,6 +1009,9 @@ class AmazonSellerAccount(models.Model):
         accounts = self.search(
             [("state", "=", "linked")], order="last_import_run asc nulls first, id"
         )
+        if jobs.enabled(self.env):  # the job queue's workers import the pages
+            accounts._amazon_enqueue_import()
+            return
         commit_progress(self.env, remaining=len(accounts))
         for index, account in enumerate(accounts):
             share = self._amazon_time_left() / (len(accounts) - index)
@@ -1052,7 +1066,7 @@ class AmazonSellerAccount(models.Model):
                 ),
                 "info",
             )
-            self.env.ref("amazon_seller_connector.ir_cron_import_orders")._trigger()
+            self._amazon_import_in_background()
         else:
             message, kind = self.env._("The orders have been imported."), "success"
         return {
@@ -1065,6 +1079,14 @@ class AmazonSellerAccount(models.Model):
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
+
+    def _amazon_import_in_background(self):
+        """The rest of the window: the job of its next page, or the
+        scheduled action at once."""
+        if jobs.enabled(self.env):
+            self._amazon_enqueue_import()
+        else:
+            self.env.ref("amazon_seller_connector.ir_cron_import_orders")._trigger()
 
     def _amazon_import_orders(self, budget=3600.0):
         """Import what changed at Amazon; True when the whole window was
@@ -1081,14 +1103,7 @@ class AmazonSellerAccount(models.Model):
         the committed resume point.
         """
         self.ensure_one()
-        # the match keys of partners made or edited since the last run, in
-        # batches (the duplicate search reads them); a concurrent run doing
-        # the same is left to it
-        try:
-            with self.env.cr.savepoint():
-                self.env["res.partner"]._amazon_fill_match_keys()
-        except CONCURRENCY_ERRORS:
-            self.env["res.partner"].invalidate_model()
+        self._amazon_fill_match_keys()
         commit_progress(self.env)
         if not self._amazon_lock():
             _logger.info("Amazon account %s: import already running", self.id)
@@ -1098,6 +1113,109 @@ class AmazonSellerAccount(models.Model):
         except ImportBusy:
             _logger.info("Amazon account %s: another run took over", self.id)
             return "busy"
+
+    def _amazon_fill_match_keys(self):
+        """The match keys of partners made or edited since the last run, in
+        batches (the duplicate search reads them); a concurrent run doing
+        the same is left to it."""
+        try:
+            with self.env.cr.savepoint():
+                self.env["res.partner"]._amazon_fill_match_keys()
+        except CONCURRENCY_ERRORS:
+            self.env["res.partner"].invalidate_model()
+
+    # ------------------------------------------------------------------
+    # Import runs as jobs (OCA queue_job, see jobs.py)
+    # ------------------------------------------------------------------
+    def _amazon_enqueue_import(self):
+        """Queue the job of the page where each account's import goes on.
+
+        The identity key is the account, the window and the page token: the
+        same page is never queued twice, however often the scheduled action
+        and the running jobs ask."""
+        for account in self:
+            after, _before, token = account._amazon_resume_point()
+            start = fields.Datetime.to_string(after)
+            digest = hashlib.sha1((token or "").encode()).hexdigest()[:16]
+            jobs.enqueue(
+                # sudo: the import is the connector's, as its scheduled action
+                account.sudo(),
+                "_amazon_job_import_page",
+                start,
+                token or False,
+                key=f"orders:{account.id}:{start}:{digest}",
+                kind="orders",
+                description=self.env._(
+                    "Amazon: import orders of %(account)s", account=account.name
+                ),
+            )
+
+    def _amazon_job_import_page(self, window_start, token):
+        """Job: one page of the import window, then the job of the next page.
+
+        Pages follow each other (each token comes with the page before), so
+        an account imports one page at a time, under its import lock; the
+        accounts, the transmissions and other servers run side by side. The
+        job is postponed, never failed, while another run holds the lock or
+        Amazon's rate limit makes it wait; a job whose page another run has
+        imported meanwhile does nothing. Amazon's and the data's problems
+        are recorded as in the scheduled import.
+        """
+        self.ensure_one()
+        if self.state != "linked":
+            return "not linked"
+        if not self._amazon_lock():
+            raise jobs.retry_later("another import of the account is running", 30)
+        after, _before, current = self._amazon_resume_point()
+        if (fields.Datetime.to_string(after), current or False) != (
+            window_start,
+            token or False,
+        ):
+            return "stale"  # another run imported this page
+        if not token:
+            self._amazon_fill_match_keys()
+        client = None
+        try:
+            with self._amazon_client(max_retries=0) as client:
+                wait = client.wait_time("searchOrders")
+                if wait > jobs.MAX_WAIT_SECONDS:
+                    raise jobs.retry_later("Amazon's rate limit (searchOrders)", wait)
+                pages = client.search_orders(
+                    self._amazon_import_marketplace_ids(),
+                    last_updated_after=after,
+                    max_results=const.IMPORT_PAGE_SIZE,
+                    pagination_token=token or None,
+                )
+                page = next(iter(pages))
+                self.env["amazon.seller.order"]._amazon_process_payloads(
+                    self, page.orders
+                )
+                self._amazon_save_resume_point(after, page)
+                if page.next_token:
+                    self._amazon_enqueue_import()
+                    return "partial"
+                self._amazon_retry_errors(client)
+        except (ThrottledError, TransientError) as error:
+            # Amazon's pace or a short outage: the same page again later
+            scale = client.time_scale if client else 1.0
+            seconds = 60 if isinstance(error, ThrottledError) else 120
+            raise jobs.retry_later(type(error).__name__, seconds / scale) from error
+        except RequestError as error:
+            if token and error.status == 400:
+                self._amazon_restart_window()  # an expired pagination token
+                self._amazon_enqueue_import()
+                return "restarted"
+            self._amazon_record_import_error(error)
+            return "error"
+        except AuthError as error:
+            self._amazon_record_import_error(error)
+            self._amazon_handle_auth_error(error)
+            return "error"
+        except (SpApiError, AmazonEndpointError, AmazonSecretError) as error:
+            self._amazon_record_import_error(error)
+            return "error"
+        self._amazon_sync_done()
+        return "done"
 
     def _amazon_import_window(self, deadline):
         after, before, token = self._amazon_resume_point()

@@ -26,6 +26,7 @@ from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import SQL, mute_logger
 
+from .. import jobs
 from ..exceptions import AmazonEndpointError, AmazonSecretError
 from ..spapi import (
     AuthError,
@@ -78,8 +79,18 @@ RATE_OPERATIONS = {
     "stock_feed": "createFeed",
     "invoice_upload": "createFeed:UPLOAD_VAT_INVOICE",
 }
+#: the job-queue channel of each kind (``root.amazon.<channel>.<account>``)
+JOB_CHANNELS = {
+    "confirm_shipment": "shipments",
+    "fulfilment_feed": "shipments",
+    "stock_quantity": "stock",
+    "stock_feed": "stock",
+    "invoice_upload": "invoices",
+}
 #: operations looked at per run of the sender (it runs again when more are due)
 DUE_BATCH = 500
+#: operations handed to the job queue per run of the scheduled action
+JOB_BATCH = 5000
 #: an operation whose rate limit is further away than this is postponed
 RATE_WAIT_SECONDS = 10
 #: delays (minutes) after failed attempts; then an error for a person
@@ -208,14 +219,17 @@ class AmazonSellerOperation(models.Model):
                 **{name: record.id for name, record in links.items()},
             }
         )
-        self._amazon_trigger_sender()
+        operation._amazon_trigger_sender(created=True)
         return operation
 
-    @api.model
-    def _amazon_trigger_sender(self, delay=0):
+    def _amazon_trigger_sender(self, delay=0, created=False):
         """Run the sender right after this transaction is committed (or
         ``delay`` seconds later): one trigger, however many operations are
-        queued before it runs."""
+        queued before it runs. With the job queue, these operations get
+        their jobs instead (``created``: made in this transaction)."""
+        if self and not delay and jobs.enabled(self.env):
+            self._amazon_enqueue_at_commit(created)
+            return
         data = self.env.cr.precommit.data
         key = f"amazon_seller_connector.trigger_sender.{delay}"
         if data.get(key):
@@ -239,6 +253,72 @@ class AmazonSellerOperation(models.Model):
             env.flush_all()
 
         self.env.cr.precommit.add(trigger)
+
+    def _amazon_enqueue_at_commit(self, created=False):
+        """The jobs of these operations, made when this transaction commits
+        (with what is due then: one job per operation and attempt)."""
+        data = self.env.cr.precommit.data
+        waiting = data.setdefault("amazon_seller_connector.enqueue_operations", {})
+        first = not waiting
+        for operation in self:
+            waiting[operation.id] = waiting.get(operation.id, True) and created
+        if not first:
+            return
+        env = self.env
+
+        def enqueue():
+            operations = env["amazon.seller.operation"].browse(list(waiting)).exists()
+            for operation in operations:
+                operation._amazon_enqueue_send(fresh=waiting[operation.id])
+            waiting.clear()
+            env.flush_all()
+
+        self.env.cr.precommit.add(enqueue)
+
+    def _amazon_enqueue_send(self, fresh=False):
+        """Queue the job of each operation's next attempt (or look at its
+        feed) unless it is queued already; the identity key is the
+        operation and the time of the attempt."""
+        now = fields.Datetime.now()
+        for operation in self:
+            at = operation.next_attempt_at
+            if operation.state not in ("to_send", "sent") or not at:
+                continue
+            jobs.enqueue(
+                # sudo: the transmission is the connector's, as its scheduled
+                # action (a warehouse user only validated the delivery)
+                operation.sudo(),
+                "_amazon_job_send",
+                key=f"operation:{operation.id}:{fields.Datetime.to_string(at)}",
+                kind=JOB_CHANNELS[operation.kind],
+                description=self.env._(
+                    "Amazon: %(operation)s", operation=operation.name
+                ),
+                eta=at if at > now else None,
+                fresh=fresh,
+            )
+
+    def _amazon_job_send(self):
+        """Job: send this operation (or look at its feed) once, then queue
+        its next attempt if it has one. Postponed, never failed, while
+        Amazon's rate limit (shared by every worker, in the database) makes
+        it wait; the lock and the states keep it from being sent twice."""
+        self.ensure_one()
+        if not self._amazon_lock():
+            return "busy"  # another worker sends it right now, or has sent it
+        if self.account_id.state != "linked":
+            return "account not linked"  # sent once the account is linked again
+        if self.next_attempt_at and self.next_attempt_at > fields.Datetime.now():
+            self._amazon_enqueue_send()  # moved later meanwhile
+            return "later"
+        with ExitStack() as stack:
+            client = self._amazon_run_client({}, stack)
+            wait = self._amazon_rate_wait(client)
+            if wait > jobs.MAX_WAIT_SECONDS:
+                raise jobs.retry_later("Amazon's rate limit", wait)
+            self._amazon_send(client)
+        self._amazon_enqueue_send()
+        return self.state
 
     @api.model
     def _amazon_name_for(self, kind, links):
@@ -301,7 +381,7 @@ class AmazonSellerOperation(models.Model):
             }
         )
         if waiting:
-            self._amazon_trigger_sender()
+            waiting._amazon_trigger_sender()
 
     # ------------------------------------------------------------------
     # Actions
@@ -361,6 +441,9 @@ class AmazonSellerOperation(models.Model):
                 "Amazon stock updates not queued (%s)", type(error).__name__
             )
         commit_progress(self.env)
+        if jobs.enabled(self.env):  # the job queue's workers send them
+            self._amazon_due(limit=JOB_BATCH)._amazon_enqueue_send()
+            return
         due = self._amazon_due()
         commit_progress(self.env, remaining=len(due))
         with ExitStack() as stack:
@@ -488,6 +571,11 @@ class AmazonSellerOperation(models.Model):
                 self.account_id._amazon_handle_auth_error(error)
             self._amazon_later(self._amazon_error_text(error))
         except ThrottledError as error:  # Amazon's pace, not a failure
+            if jobs.in_job(self.env):  # the job again later, nothing was sent
+                scale = getattr(client, "time_scale", 1.0)
+                raise jobs.retry_later(
+                    "Amazon's rate limit (HTTP 429)", 60 / scale
+                ) from error
             self._amazon_later(self._amazon_error_text(error), counted=False)
         except (TransientError, InvalidResponse) as error:
             self._amazon_later(self._amazon_error_text(error))

@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
-from .. import vault
+from .. import jobs, vault
 
 SECRET_PARAM = "amazon_seller_connector.lwa_client_secret"
 
@@ -44,12 +44,27 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.amazon_retention_days", readonly=False
     )
 
+    amazon_use_job_queue = fields.Boolean(
+        string="Amazon Work in the Job Queue",
+        config_parameter=jobs.PARAM,
+        groups="base.group_system",
+        help="Import the order pages and send the transmissions as jobs of "
+        "OCA's Job Queue (queue_job): they are spread over the workers of every "
+        "Odoo server. Switch it on once the job runner runs (see the README).",
+    )
+    amazon_job_queue_installed = fields.Boolean(
+        string="Job Queue Installed",
+        compute="_compute_amazon_job_queue_installed",
+    )
     amazon_secrets_locked = fields.Boolean(
         string="Amazon Secrets Unreadable",
         compute="_compute_amazon_secrets_encrypted",
         groups="base.group_system",
         help="Secrets are stored encrypted but the server has no key for them.",
     )
+
+    def _compute_amazon_job_queue_installed(self):
+        self.amazon_job_queue_installed = jobs.installed(self.env)
 
     @api.depends("company_id")
     def _compute_amazon_secrets_encrypted(self):

@@ -31,7 +31,7 @@ from .feeds import (
 from .finances import Refund, RefundItem, TransactionsPage, parse_refund
 from .listings import ListingItem, ListingsPage, quantity_patches
 from .orders import AmazonOrder, AmazonOrderLine, Charge, parse_check
-from .ratelimit import RateLimiter, TokenBucket
+from .ratelimit import RateLimiter, StoredRateLimiter, TokenBucket
 from .reports import Report
 from .shipments import (
     OrderFulfilment,

@@ -1,4 +1,6 @@
-"""Thread-safe token buckets per (account key, operation).
+"""Token buckets per (account key, operation): thread-safe in one process
+(:class:`RateLimiter`), or shared by every process through a store such as
+the database (:class:`StoredRateLimiter`).
 
 SP-API meters every operation with a token bucket per selling partner and
 application: ``rate`` tokens per second refill a bucket of ``burst`` tokens.
@@ -129,6 +131,57 @@ class RateLimiter:
         rate = parse_rate_header(header_value)
         if rate is not None:
             self.bucket(account_key, operation).set_rate(rate)
+        return rate
+
+
+class StoredRateLimiter:
+    """Buckets kept in a store that every process shares (the database), so
+    that all workers and servers sending for one account together stay
+    within Amazon's rate; same interface as :class:`RateLimiter`.
+
+    ``store.take(key, pace, burst)`` takes one token in one atomic step and
+    returns the level after it (below 0: the token is reserved, due in
+    ``-level / pace`` seconds); ``store.level(key, pace, burst)`` reads the
+    level without taking one. ``pace`` is tokens per second of the store's
+    clock, the time scale and :attr:`TokenBucket.PACE` included.
+    """
+
+    def __init__(self, store, *, limits=None, time_scale=1.0, sleep=time.sleep):
+        self.store = store
+        self.limits = dict(RATE_LIMITS if limits is None else limits)
+        self.time_scale = float(time_scale)
+        self._sleep = sleep
+        self._rates = {}  # rates Amazon announced, per (account key, operation)
+
+    def _bucket(self, account_key, operation):
+        rate, burst = self.limits.get(operation, DEFAULT_RATE_LIMIT)
+        rate = self._rates.get((account_key, operation), rate)
+        pace = rate * self.time_scale * TokenBucket.PACE
+        return f"{account_key}:{operation}", pace, int(burst)
+
+    def reserve(self, account_key, operation):
+        """Take one token; return the seconds to wait before using it."""
+        key, pace, burst = self._bucket(account_key, operation)
+        level = self.store.take(key, pace, burst)
+        return 0.0 if level >= 0 else -level / pace
+
+    def acquire(self, account_key, operation, sleep=None):
+        """Block until a request may be sent; return the seconds slept."""
+        wait = self.reserve(account_key, operation)
+        if wait > 0:
+            (sleep or self._sleep)(wait)
+        return wait
+
+    def wait_time(self, account_key, operation):
+        """Seconds until one token is there (0 when there is one now)."""
+        key, pace, burst = self._bucket(account_key, operation)
+        level = self.store.level(key, pace, burst)
+        return 0.0 if level >= 1.0 else (1.0 - level) / pace
+
+    def update_from_header(self, account_key, operation, header_value):
+        rate = parse_rate_header(header_value)
+        if rate is not None:
+            self._rates[(account_key, operation)] = rate
         return rate
 
 

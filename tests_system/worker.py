@@ -9,10 +9,20 @@
 #   PAGE_SIZE      orders per searchOrders page
 #   (ship)         validate every open Amazon delivery, one batch, commit
 #   (send)         run the outbound sender until nothing is due
+#   (jobs)         a job-queue worker: run queue_job's jobs as its runner
+#                  and controller do, until none is left (JOBS_SECONDS)
+#   (enqueue)      at START_AT (epoch seconds), queue the jobs of every
+#                  account's import and of every due transmission, commit
+#   USE_JOBS       1: switch the job queue on (setup)
+#   REQUEUE_AFTER  seconds before a started job without its lock is taken
+#                  for dead (queue_job's runner: 10)
 import json
 import os
 import signal
 import sys
+import time
+
+import psycopg2
 
 from odoo import Command
 
@@ -45,6 +55,8 @@ def setup():
         "amazon_seller_connector.lwa_client_secret", "simulator-client-secret"
     )
     params.set_param("amazon_seller_connector.custom_endpoint_hosts", "loopback")
+    if os.environ.get("USE_JOBS"):
+        params.set_param("amazon_seller_connector.use_job_queue", "True")
     Product = env["product.product"]  # noqa: F821
     for entry in catalogue.catalogue():
         Product.create({"name": entry["title"], "default_code": entry["sku"]})
@@ -87,6 +99,10 @@ HOOKS = {
     "lock": ("amazon.seller.operation", "_amazon_lock", "after"),
     "accepted": ("amazon.seller.operation", "_amazon_done", "before"),
     "sent": ("ir.cron", "_commit_progress", "before"),
+    # a job: its page fetched and about to be processed, its page processed
+    # and the next page queued (not yet committed)
+    "page": ("amazon.seller.order", "_amazon_process_payloads", "before"),
+    "queued": ("amazon.seller.account", "_amazon_enqueue_import", "after"),
 }
 
 
@@ -167,6 +183,78 @@ def send():
     report(result="sent", runs=runs)
 
 
+def run_jobs():
+    """Run the job queue's jobs as its runner and controller do (the same
+    calls, without HTTP): mark one pending job enqueued, acquire it, run it
+    (queue_job commits it, or postpones it on a RetryableJobError); jobs
+    left started by a killed worker are taken for dead and run again."""
+    from odoo.addons.queue_job.controllers.main import RunJobController
+    from odoo.addons.queue_job.jobrunner.runner import Database
+
+    cr = env.cr  # noqa: F821
+    requeue = Database._query_requeue_dead_jobs(None).replace(
+        "INTERVAL '10 sec'",
+        f"INTERVAL '{int(os.environ.get('REQUEUE_AFTER', 10))} sec'",
+    )
+    deadline = time.time() + float(os.environ.get("JOBS_SECONDS", 300))
+    ran = 0
+    while time.time() < deadline:
+        try:
+            uuid = take_job(cr, requeue)
+            job = uuid and RunJobController._acquire_job(env, uuid)  # noqa: F821
+        except psycopg2.errors.TransactionRollbackError:
+            cr.rollback()  # another worker took the same one
+            continue
+        if uuid is None:
+            cr.execute(
+                "SELECT count(*) FROM queue_job "
+                "WHERE state IN ('pending', 'enqueued', 'started')"
+            )
+            if not cr.fetchone()[0]:
+                break
+            cr.commit()
+            time.sleep(0.1)
+            continue
+        if job:
+            RunJobController._runjob(env, job)  # noqa: F821
+            ran += 1
+        env.invalidate_all()  # noqa: F821
+    report(result="jobs", ran=ran)
+
+
+def take_job(cr, requeue):
+    """The runner's part: dead jobs back to pending, one due job enqueued."""
+    cr.execute(requeue)
+    cr.execute(
+        """
+            UPDATE queue_job SET state = 'enqueued',
+                   date_enqueued = now() AT TIME ZONE 'utc'
+             WHERE id = (
+                SELECT id FROM queue_job
+                 WHERE state = 'pending'
+                   AND (eta IS NULL OR eta <= now() AT TIME ZONE 'utc')
+                 ORDER BY priority, date_created, id
+                 LIMIT 1 FOR UPDATE SKIP LOCKED)
+            RETURNING uuid
+            """
+    )
+    row = cr.fetchone()
+    cr.commit()
+    return row[0] if row else None
+
+
+def enqueue():
+    """Queue everything at the same moment as the other workers."""
+    accounts = env["amazon.seller.account"].search([("state", "=", "linked")])  # noqa: F821
+    operations = env["amazon.seller.operation"]._amazon_due()  # noqa: F821
+    env.cr.commit()  # noqa: F821 - the snapshot is taken before the others commit
+    time.sleep(max(0.0, float(os.environ["START_AT"]) - time.time()))
+    accounts._amazon_enqueue_import()
+    operations._amazon_enqueue_send()
+    env.cr.commit()  # noqa: F821
+    report(result="enqueued", accounts=len(accounts), operations=len(operations))
+
+
 def run():
     if os.environ.get("PAGE_SIZE"):
         const.IMPORT_PAGE_SIZE = int(os.environ["PAGE_SIZE"])
@@ -181,9 +269,17 @@ def run():
         "max_retries": 2,
         "backoff_base": 0.01,
         "backoff_cap": 0.05,
+        # job workers share the rate limits in the database, as in production
+        "shared_rate_limits": ACTION == "jobs",
     }
     if ACTION == "send":
         send()
+        return
+    if ACTION == "jobs":
+        run_jobs()
+        return
+    if ACTION == "enqueue":
+        enqueue()
         return
     if ACTION == "cron":
         cron = env.ref("amazon_seller_connector.ir_cron_import_orders")  # noqa: F821

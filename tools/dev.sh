@@ -6,6 +6,7 @@
 #   .local/venv        virtualenv (Odoo's requirements + ours)
 #   .local/pg          project-local PostgreSQL cluster (socket + data)
 #   .local/addons      the addon under its technical name (symlink to this repo)
+#   .local/oca         OCA addons of the tests (queue_job, requirements-oca.txt)
 #   .local/odoo.conf   Odoo configuration used by every command
 #   .local/data        Odoo data dir (filestore, sessions)
 set -euo pipefail
@@ -54,7 +55,8 @@ and run the command again."
 # --------------------------------------------------------------------------
 ensure_venv() {
     local src="$1" stamp want
-    want=$(cat "$src/requirements.txt" "$ROOT/requirements.txt" "$ROOT/requirements-dev.txt" | sha1sum | cut -c1-16)
+    want=$(cat "$src/requirements.txt" "$ROOT/requirements.txt" "$ROOT/requirements-dev.txt" \
+        "$ROOT/requirements-oca.txt" | sha1sum | cut -c1-16)
     stamp="$VENV/.stamp-$want"
     [ -f "$stamp" ] && return
     log "Building the virtualenv in $VENV (Odoo's requirements without python-ldap, ours, test tools)"
@@ -67,6 +69,13 @@ ensure_venv() {
         -r "$ROOT/requirements.txt" -r "$ROOT/requirements-dev.txt" >"$LOCAL/pip.log" 2>&1; then
         grep -v 'WARNING: Location' "$LOCAL/pip.log" | tail -n 30 >&2
         die "Installing the Python requirements failed (full log: $LOCAL/pip.log)."
+    fi
+    # OCA addons: their wheels require odoo from PyPI, which the source tree is
+    rm -rf "$LOCAL/oca"
+    if ! "$VENV/bin/pip" install --quiet --disable-pip-version-check --no-deps \
+        --target "$LOCAL/oca" -r "$ROOT/requirements-oca.txt" >>"$LOCAL/pip.log" 2>&1; then
+        grep -v 'WARNING: Location' "$LOCAL/pip.log" | tail -n 30 >&2
+        die "Installing the OCA addons failed (full log: $LOCAL/pip.log)."
     fi
     rm -f "$VENV"/.stamp-*
     touch "$stamp"
@@ -120,7 +129,7 @@ ensure_conf() {
     link_addon
     cat > "$CONF" <<EOF
 [options]
-addons_path = $src/addons,$src/odoo/addons,$LOCAL/addons
+addons_path = $src/addons,$src/odoo/addons,$LOCAL/addons,$LOCAL/oca/odoo/addons
 data_dir = $LOCAL/data
 db_host = $PGDIR/sock
 db_port = $PGPORT

@@ -45,10 +45,12 @@ if ! db_exists "$TEMPLATE"; then
         || { tail -n 30 "$LOGDIR/template.log"; exit 1; }
 fi
 
-echo "==> Installing $MODULE on a fresh copy of $TEMPLATE"
+# OCA's queue_job (requirements-oca.txt) too: the tests of the job-queue mode
+INSTALL="$MODULE,queue_job"
+echo "==> Installing $INSTALL on a fresh copy of $TEMPLATE"
 db_exists "$TEST_DB" && odoo db drop "$TEST_DB" >/dev/null 2>&1
 odoo db duplicate -f "$TEMPLATE" "$TEST_DB" >/dev/null 2>&1 || { echo "could not copy the template database"; exit 1; }
-if ! odoo -d "$TEST_DB" -i "$MODULE" --stop-after-init --no-http --log-level=warn \
+if ! odoo -d "$TEST_DB" -i "$INSTALL" --stop-after-init --no-http --log-level=warn \
         >"$LOGDIR/install.log" 2>&1; then
     tail -n 40 "$LOGDIR/install.log"
     echo "0 passed, 1 failed, 0 skipped"
