@@ -3,7 +3,12 @@ import threading
 import pytest
 
 from spapi.const import RATE_LIMITS
-from spapi.ratelimit import RateLimiter, TokenBucket, parse_rate_header
+from spapi.ratelimit import (
+    RateLimiter,
+    StoredRateLimiter,
+    TokenBucket,
+    parse_rate_header,
+)
 
 
 class FakeTime:
@@ -112,3 +117,60 @@ def test_default_limits_match_the_models():
     assert RATE_LIMITS["searchOrders"] == (0.0056, 20)
     assert RATE_LIMITS["getOrder"] == (0.5, 30)
     assert RATE_LIMITS["getMarketplaceParticipations"] == (0.016, 15)
+
+
+class SharedStore:
+    """What the database does for StoredRateLimiter, in memory: one level
+    per key, refilled by the elapsed time of one clock."""
+
+    def __init__(self, t):
+        self.t = t
+        self.rows = {}
+
+    def take(self, key, pace, burst):
+        level, stamp = self.rows.get(key, (burst, self.t.now))
+        level = min(burst, level + pace * (self.t.now - stamp)) - 1
+        self.rows[key] = (level, self.t.now)
+        return level
+
+    def level(self, key, pace, burst):
+        if key not in self.rows:
+            return burst
+        level, stamp = self.rows[key]
+        return min(burst, level + pace * (self.t.now - stamp))
+
+
+def test_stored_limiter_shared_by_processes():
+    """Two workers (two limiters on one store) together get Amazon's rate,
+    not twice of it: confirmShipment, 2 per second after a burst of 10."""
+    t = FakeTime()
+    store = SharedStore(t)
+    first = StoredRateLimiter(store, sleep=t.sleep)
+    second = StoredRateLimiter(store, sleep=t.sleep)
+    waits = []
+    for _ in range(15):
+        waits.append(first.reserve("acct", "confirmShipment"))
+        waits.append(second.reserve("acct", "confirmShipment"))
+    assert waits[:10] == [0.0] * 10
+    # each further token is reserved half a second after the one before
+    assert waits[10:] == [pytest.approx(0.5 * n) for n in range(1, 21)]
+    assert second.wait_time("acct", "confirmShipment") == pytest.approx(10.5)
+    assert first.wait_time("other", "confirmShipment") == 0.0
+
+
+def test_stored_limiter_time_scale_header_and_acquire():
+    t = FakeTime()
+    store = SharedStore(t)
+    limiter = StoredRateLimiter(store, time_scale=10, sleep=t.sleep)
+    for _ in range(20):
+        assert limiter.acquire("acct", "searchOrders") == 0
+    # 0.0056 per second, ten times faster
+    assert limiter.acquire("acct", "searchOrders") == pytest.approx(1 / 0.056)
+    assert t.slept == [pytest.approx(1 / 0.056)]
+    # the rate Amazon announces replaces the published one
+    assert limiter.update_from_header("other", "searchOrders", "0.5") == 0.5
+    for _ in range(20):
+        limiter.reserve("other", "searchOrders")
+    assert limiter.wait_time("other", "searchOrders") == pytest.approx(1 / 5)
+    assert limiter.update_from_header("acct", "searchOrders", "nonsense") is None
+    assert limiter.limits["searchOrders"] == RATE_LIMITS["searchOrders"]
