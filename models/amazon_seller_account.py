@@ -1176,7 +1176,8 @@ class AmazonSellerAccount(models.Model):
             self._amazon_fill_match_keys()
         client = None
         try:
-            with self._amazon_client(max_retries=0) as client:
+            # a 429 or a blip is retried briefly; longer, the job is postponed
+            with self._amazon_client(max_retries=2) as client:
                 wait = client.wait_time("searchOrders")
                 if wait > jobs.MAX_WAIT_SECONDS:
                     raise jobs.retry_later("Amazon's rate limit (searchOrders)", wait)

@@ -284,19 +284,28 @@ class AmazonSellerOperation(models.Model):
             at = operation.next_attempt_at
             if operation.state not in ("to_send", "sent") or not at:
                 continue
-            jobs.enqueue(
-                # sudo: the transmission is the connector's, as its scheduled
-                # action (a warehouse user only validated the delivery)
-                operation.sudo(),
-                "_amazon_job_send",
-                key=f"operation:{operation.id}:{fields.Datetime.to_string(at)}",
-                kind=JOB_CHANNELS[operation.kind],
-                description=self.env._(
-                    "Amazon: %(operation)s", operation=operation.name
-                ),
-                eta=at if at > now else None,
-                fresh=fresh,
-            )
+            try:
+                with self.env.cr.savepoint():
+                    jobs.enqueue(
+                        # sudo: the transmission is the connector's, as its
+                        # scheduled action (a warehouse user only validated)
+                        operation.sudo(),
+                        "_amazon_job_send",
+                        key=f"operation:{operation.id}:{fields.Datetime.to_string(at)}",
+                        kind=JOB_CHANNELS[operation.kind],
+                        description=self.env._(
+                            "Amazon: %(operation)s", operation=operation.name
+                        ),
+                        eta=at if at > now else None,
+                        fresh=fresh,
+                    )
+            except Exception as error:  # noqa: BLE001 - never stops who queued it
+                # the scheduled action queues it on its next run
+                _logger.warning(
+                    "Amazon transmission %s not queued (%s)",
+                    operation.id,
+                    type(error).__name__,
+                )
 
     def _amazon_job_send(self):
         """Job: send this operation (or look at its feed) once, then queue

@@ -14,6 +14,8 @@
 #   (enqueue)      at START_AT (epoch seconds), queue the jobs of every
 #                  account's import and of every due transmission, commit
 #   USE_JOBS       1: switch the job queue on (setup)
+#   TIME_SCALE     Amazon's rates this many times faster (default 1000)
+#   SHIP_LIMIT     ship: at most this many deliveries (of ACCOUNT_ID)
 #   REQUEUE_AFTER  seconds before a started job without its lock is taken
 #                  for dead (queue_job's runner: 10)
 import json
@@ -155,6 +157,19 @@ def ship():
             ("picking_type_code", "=", "outgoing"),
             ("state", "not in", ("done", "cancel")),
         ]
+        + (
+            [
+                (
+                    "sale_id.amazon_binding_id.account_id",
+                    "=",
+                    int(os.environ["ACCOUNT_ID"]),
+                )
+            ]
+            if os.environ.get("ACCOUNT_ID")
+            else []
+        ),
+        order="id",
+        limit=int(os.environ.get("SHIP_LIMIT", 0)) or None,
     )
     for picking in pickings:
         picking.carrier_id = carrier
@@ -264,8 +279,9 @@ def run():
         install_db_kill(os.environ["DB_KILL_AT"])
     Account = env["amazon.seller.account"]  # noqa: F821
     # the simulator is on this machine; no waiting for Amazon's rates
+    scale = float(os.environ.get("TIME_SCALE", 1000))
     type(Account)._amazon_client_options = lambda self, purpose="api": {
-        "time_scale": 1000.0,
+        "time_scale": scale,
         "max_retries": 2,
         "backoff_base": 0.01,
         "backoff_cap": 0.05,

@@ -10,7 +10,7 @@ eval "$("$DEV" env)"
 export ODOO_SRC
 mkdir -p "$ROOT/bench/results"
 modes=("$@")
-[ ${#modes[@]} -gt 0 ] || modes=(floor import memory ratelimit shipments invoices offers stockchanges stockhooks matching matching-sim febrl partners soak)
+[ ${#modes[@]} -gt 0 ] || modes=(floor import memory ratelimit shipments invoices offers stockchanges stockhooks matching matching-sim febrl partners soak jobs)
 
 fresh_db() {  # a bench database with the addon, from the test template
     local db="$1" tmpl
@@ -95,6 +95,16 @@ for mode in "${modes[@]}"; do
                 "$DEV" run shell -d amazon_bench_match --no-http --log-level=warn \
                 <"$ROOT/bench/match_bench.py" 2>"$ROOT/bench/results/matching.log" \
                 | tee "$ROOT/bench/results/matching.txt" ;;
+        jobs)  # the job queue: 10,000 orders by the cron, one and two job workers
+            fresh_db amazon_bench_jobs_tmpl
+            "$DEV" run -d amazon_bench_jobs_tmpl -i queue_job --stop-after-init --no-http \
+                --log-level=warn >/dev/null 2>&1
+            echo "==> jobs (${BENCH_JOB_ORDERS:-10000} orders, two accounts)"
+            BENCH_TEMPLATE=amazon_bench_jobs_tmpl PYTHONPATH="$ODOO_SRC" \
+                ODOO_SRC="$ODOO_SRC" PY="$PY" CONF="$CONF" PGDIR="$PGDIR" PGPORT="$PGPORT" \
+                PGBIN="$PGBIN" "$PY" "$ROOT/bench/queue_bench.py" 2>"$ROOT/bench/results/jobs.log" \
+                | tee "$ROOT/bench/results/jobs.out" | grep BENCH_RESULT \
+                | sed 's/^BENCH_RESULT //' | tee "$ROOT/bench/results/jobs.json" ;;
         soak)  # the scheduled import for an hour of simulated time, with faults
             fresh_db amazon_bench_soak
             echo "==> soak (${SOAK_MINUTES:-60} simulated minutes)"

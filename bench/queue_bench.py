@@ -1,0 +1,206 @@
+"""Job-queue benchmark (issue "scale out on queue_job"), run by tools/bench.sh
+(``make bench ARGS=jobs``) in plain Python: it drives Odoo processes as the
+system tests do (tests_system/worker.py).
+
+1. Throughput: BENCH_JOB_ORDERS (10,000) generated orders of two accounts
+   (half each, Amazon's limits off) imported three times on fresh copies of
+   one database: by the scheduled action alone (one process, the accounts
+   in turn), then as page jobs by one and by two job workers (processes
+   doing what queue_job's runner and controller do). Orders lost and
+   duplicated are counted per Amazon order.
+2. Amazon's limits on (time scale BENCH_TIME_SCALE, 20): BENCH_JOB_SHIPMENTS
+   (1,000) deliveries of one account validated, their confirmations sent by
+   two job workers sharing the account's buckets in the database: calls,
+   429s, sent twice, and the achieved rate as a share of the allowed one.
+
+Prints one JSON line prefixed with BENCH_RESULT.
+"""
+
+import json
+import os
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests_system")]
+
+from system import amazon_sale_orders, counts, finish, psql, start_worker  # noqa: E402
+
+from const import status_action  # noqa: E402
+from simulator import Simulator  # noqa: E402
+
+SETUP = {
+    name: os.environ[name] for name in ("ODOO_SRC", "PY", "CONF", "PGDIR", "PGPORT")
+}
+SETUP["PGBIN"] = os.environ["PGBIN"]
+TEMPLATE = os.environ["BENCH_TEMPLATE"]
+ORDERS = int(os.environ.get("BENCH_JOB_ORDERS", 10000))
+SHIPMENTS = int(os.environ.get("BENCH_JOB_SHIPMENTS", 1000))
+SCALE = float(os.environ.get("BENCH_TIME_SCALE", 20))
+TOKEN = "Atzr|system-tests"
+CONFIRM_RATE, CONFIRM_BURST = 2.0, 10
+
+
+def fresh(name):
+    psql(SETUP, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    psql(SETUP, f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE}"')
+    return name
+
+
+def worker(db, **variables):
+    return start_worker(SETUP, db, **variables)
+
+
+def done(process, timeout=7200):
+    code, result, err = finish(process, timeout)
+    if code != 0:
+        raise SystemExit(f"worker failed ({code}): {err[-3000:]}")
+    return result
+
+
+def importable(order):
+    fulfillment = order.get("fulfillment") or {}
+    return (
+        status_action(
+            fulfillment.get("fulfilledBy"), fulfillment.get("fulfillmentStatus")
+        )
+        == "import"
+    )
+
+
+def check(db, sims):
+    """Orders without record or importable without sale order (lost), and
+    Amazon orders with more than one record or sale order (duplicated)."""
+    found = counts(SETUP, db)
+    lost = duplicated = wanted = 0
+    for sim in sims:
+        for order in sim.orders():
+            entry = found.get(order["orderId"])
+            if entry is None:
+                lost += 1
+                continue
+            if importable(order):
+                wanted += 1
+                lost += entry[1] == 0
+            duplicated += entry[1] > 1 or entry[2] > 1
+    sale_orders = amazon_sale_orders(SETUP, db)
+    duplicated += sum(1 for n in sale_orders.values() if n > 1)
+    return {
+        "importable": wanted,
+        "sale_orders": sum(sale_orders.values()),
+        "lost": lost,
+        "duplicated": duplicated,
+    }
+
+
+def import_run(label, sims, job_workers):
+    db = fresh(f"amazon_bench_jobs_{label}")
+    urls = ",".join(sim.base_url for sim in sims)
+    setup = {"USE_JOBS": 1} if job_workers else {}
+    done(worker(db, WORKER_ACTION="setup", SIM_URL=urls, **setup))
+    started = time.perf_counter()
+    done(worker(db, WORKER_ACTION="cron"))  # imports, or queues the first pages
+    processes = [
+        worker(db, WORKER_ACTION="jobs", JOBS_SECONDS=7200) for _ in range(job_workers)
+    ]
+    ran = sum(done(process)["ran"] for process in processes)
+    seconds = time.perf_counter() - started
+    result = check(db, sims)
+    jobs = psql(SETUP, "SELECT state, count(*) FROM queue_job GROUP BY 1", db)
+    result.update(
+        {
+            "seconds": round(seconds, 1),
+            "orders_per_second": round(sum(len(s.orders()) for s in sims) / seconds, 2),
+            "jobs_run": ran,
+            "job_states": dict(line.split("|") for line in jobs.splitlines()),
+        }
+    )
+    print(f"==> {label}: {json.dumps(result)}", flush=True)
+    return db, result
+
+
+def shipments_run(db, first):
+    """Confirmations of one account by two job workers, Amazon's limits on."""
+    limited = Simulator(
+        refresh_tokens=(TOKEN,),
+        orders=first.orders(),
+        rate_limits="amazon",
+        time_scale=SCALE,
+    )
+    limited.start()
+    account = psql(SETUP, "SELECT min(id) FROM amazon_seller_account", db)
+    psql(
+        SETUP,
+        f"UPDATE amazon_seller_account SET api_base_url = '{limited.base_url}' "
+        f"WHERE id = {account}",
+        db,
+    )
+    psql(SETUP, "DELETE FROM queue_job", db)
+    shipped = done(
+        worker(db, WORKER_ACTION="ship", ACCOUNT_ID=account, SHIP_LIMIT=SHIPMENTS)
+    )
+    started = time.perf_counter()
+    processes = [
+        worker(db, WORKER_ACTION="jobs", JOBS_SECONDS=3600, TIME_SCALE=SCALE)
+        for _ in range(2)
+    ]
+    for process in processes:
+        done(process)
+    seconds = time.perf_counter() - started
+    log = limited.call_log()
+    calls = log["by_operation"].get("confirmShipment", 0)
+    accepted = Counter(
+        (entry["orderId"], entry["request"]["packageDetail"]["packageReferenceId"])
+        for entry in limited.confirmations()
+        if entry["accepted"]
+    )
+    states = psql(
+        SETUP,
+        "SELECT state, count(*) FROM amazon_seller_operation GROUP BY 1",
+        db,
+    )
+    # from the first call to the last: the workers' start-up is not Amazon's
+    times = [c["time"] for c in log["calls"] if c["operation"] == "confirmShipment"]
+    window = max(times) - min(times) if times else seconds
+    allowed = CONFIRM_BURST + CONFIRM_RATE * SCALE * window
+    limited.stop()
+    return {
+        "deliveries": shipped["pickings"],
+        "operations": shipped["operations"],
+        "seconds": round(seconds, 1),
+        "calls_window_seconds": round(window, 1),
+        "confirm_calls": calls,
+        "status": log["by_status"],
+        "accepted_packages": len(accepted),
+        "sent_twice": sum(1 for n in accepted.values() if n > 1),
+        "lost": shipped["operations"] - len(accepted),
+        "operation_states": dict(line.split("|") for line in states.splitlines()),
+        "time_scale": SCALE,
+        "allowed_calls": round(allowed, 1),
+        "share_of_allowed_rate": round(min(calls, allowed) / allowed, 3),
+    }
+
+
+def main():
+    sims = [
+        Simulator(refresh_tokens=(TOKEN,), generate=ORDERS // 2, seed=seed)
+        for seed in (101, 102)
+    ]
+    for sim in sims:
+        sim.start()
+    results = {"orders": sum(len(s.orders()) for s in sims), "accounts": len(sims)}
+    db = None
+    for label, job_workers in (("cron", 0), ("jobs1", 1), ("jobs2", 2)):
+        db, results[label] = import_run(label, sims, job_workers)
+    results["speedup_two_workers"] = round(
+        results["cron"]["seconds"] / results["jobs2"]["seconds"], 2
+    )
+    results["shipments"] = shipments_run(db, sims[0])
+    for sim in sims:
+        sim.stop()
+    print("BENCH_RESULT " + json.dumps(results), flush=True)
+
+
+main()
