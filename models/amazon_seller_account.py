@@ -39,6 +39,7 @@ from ..spapi import (
     SpApiError,
     ThrottledError,
     TransientError,
+    shared_token_cache,
 )
 from ..spapi.feeds import LISTINGS_FEED_MAX_MESSAGES
 from ..spapi.order_lines import parse_datetime
@@ -675,14 +676,20 @@ class AmazonSellerAccount(models.Model):
             refresh_token = self._amazon_refresh_token()
         options = {**self._amazon_client_options(purpose), **options}
         # Amazon meters the account, whichever process sends: its buckets are
-        # in the database, shared by every worker and server. Tests and
+        # in the database, shared by every worker and server; its access
+        # token is fetched once per process, not per run or job. Tests and
         # benchmarks that scale the time keep their own unless they ask.
-        shared = options.pop("shared_rate_limits", False)
         time_scale = options.get("time_scale", 1.0)
-        if "rate_limiter" not in options and (shared or time_scale == 1.0):
-            options["rate_limiter"] = self.env[
-                "amazon.seller.rate.bucket"
-            ]._amazon_limiter(time_scale)
+        if options.pop("shared", False) or time_scale == 1.0:
+            if "rate_limiter" not in options:
+                options["rate_limiter"] = self.env[
+                    "amazon.seller.rate.bucket"
+                ]._amazon_limiter(time_scale)
+            if purpose != "link" and "token_cache" not in options:
+                endpoint = self._amazon_endpoint() or self.region
+                options["token_cache"] = shared_token_cache(
+                    endpoint, self._amazon_app_param("lwa_client_id") or ""
+                )
         return SpApiClient(
             endpoint=self._amazon_endpoint(),
             region=self.region,
@@ -1127,8 +1134,9 @@ class AmazonSellerAccount(models.Model):
     # ------------------------------------------------------------------
     # Import runs as jobs (OCA queue_job, see jobs.py)
     # ------------------------------------------------------------------
-    def _amazon_enqueue_import(self):
-        """Queue the job of the page where each account's import goes on.
+    def _amazon_enqueue_import(self, delay=0):
+        """Queue the job of the page where each account's import goes on
+        (``delay`` seconds from now).
 
         The identity key is the account, the window and the page token: the
         same page is never queued twice, however often the scheduled action
@@ -1145,6 +1153,7 @@ class AmazonSellerAccount(models.Model):
                 token or False,
                 key=f"orders:{account.id}:{start}:{digest}",
                 kind="orders",
+                eta=delay or None,
                 description=self.env._(
                     "Amazon: import orders of %(account)s", account=account.name
                 ),
@@ -1188,9 +1197,15 @@ class AmazonSellerAccount(models.Model):
                     pagination_token=token or None,
                 )
                 page = next(iter(pages))
-                self.env["amazon.seller.order"]._amazon_process_payloads(
-                    self, page.orders
+                outcomes = self.env["amazon.seller.order"]._amazon_process_payloads(
+                    self, page.orders, stop_on_conflict=True
                 )
+                if outcomes["conflict"]:
+                    # another process changed the same data: what is done is
+                    # kept, the same page again in a new transaction (the
+                    # orders done are recognised there)
+                    self._amazon_enqueue_import(delay=1)
+                    return "conflict"
                 self._amazon_save_resume_point(after, page)
                 if page.next_token:
                     self._amazon_enqueue_import()

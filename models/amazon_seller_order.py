@@ -326,12 +326,18 @@ class AmazonSellerOrder(models.Model):
     # Pages of an import run
     # ------------------------------------------------------------------
     @api.model
-    def _amazon_process_payloads(self, account, payloads):
+    def _amazon_process_payloads(self, account, payloads, stop_on_conflict=False):
         """Process one page of raw Amazon orders of ``account``.
 
         Returns a Counter of outcomes (imported, review, waiting, error, ...).
         One bad order never stops the others: each runs in a savepoint and a
         failure is recorded on its binding, to be fetched again later.
+
+        ``stop_on_conflict``: a page that is one transaction (a job) stops at
+        the first order another process changed the same data for (e.g. the
+        stock of an article): the orders after it would fail alike in this
+        transaction's snapshot. The outcome ``"conflict"`` says so; the page
+        is then processed again in a new transaction.
         """
         with buyer_data_guard():
             entries = [self._amazon_parse(payload) for payload in payloads]
@@ -357,6 +363,8 @@ class AmazonSellerOrder(models.Model):
                     account, bindings, order_id, order, raw, error, products
                 )
                 outcomes[outcome] += 1
+                if stop_on_conflict and outcome == "conflict":
+                    break
             return outcomes
 
     @api.model
@@ -399,6 +407,8 @@ class AmazonSellerOrder(models.Model):
             bindings[order_id] = self._amazon_record_failure(
                 account, order_id, raw, exc
             )
+            if isinstance(exc, psycopg2.errors.TransactionRollbackError):
+                return "conflict"  # fetched again at once, in a new snapshot
             return "error"
 
     @api.model

@@ -3,6 +3,7 @@
 The addon imports it as ``from ..spapi import SpApiClient, AmazonOrder``.
 """
 
+from ._lwa import shared_token_cache
 from ._params import format_date
 from .client import DEFAULT_INCLUDED, SearchPage, SpApiClient
 from .errors import (

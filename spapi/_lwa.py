@@ -36,7 +36,8 @@ def account_key(refresh_token):
 
 
 class TokenCache:
-    """Thread-safe access-token cache of one :class:`SpApiClient`."""
+    """Thread-safe access-token cache of one :class:`SpApiClient`, or of
+    every client of a process (:func:`shared_token_cache`)."""
 
     def __init__(self, clock=time.monotonic):
         self._clock = clock
@@ -62,6 +63,34 @@ class TokenCache:
     def clear(self):
         with self._lock:
             self._entries.clear()
+
+    def discard(self, refresh_token):
+        """Forget the access token of ``refresh_token`` (Amazon refused it)."""
+        with self._lock:
+            self._entries.pop(account_key(refresh_token), None)
+
+
+_shared_caches = {}
+_shared_lock = threading.Lock()
+
+
+def clear_shared_token_caches():
+    """Forget every shared access token (tests start from none)."""
+    with _shared_lock:
+        _shared_caches.clear()
+
+
+def shared_token_cache(token_url, client_id):
+    """The access-token cache of every client of this process that asks
+    ``token_url`` with the application ``client_id``: a job or a run that
+    makes its own client does not fetch a new token each time (LWA tokens
+    live an hour)."""
+    key = (token_url, client_id)
+    with _shared_lock:
+        cache = _shared_caches.get(key)
+        if cache is None:
+            cache = _shared_caches[key] = TokenCache()
+        return cache
 
 
 def check_lwa_response(res):

@@ -103,6 +103,7 @@ class SpApiClient:
         logger=None,
         rate_limiter=None,
         clock=time.monotonic,
+        token_cache=None,
     ):
         if region not in _ENDPOINTS:
             raise ValueError(f"unknown region {region!r}")
@@ -127,7 +128,7 @@ class SpApiClient:
             )
         self.rate_limiter = rate_limiter
         self._ctx = threading.local()  # operation and body rule of the call
-        self.tokens = TokenCache(clock)
+        self.tokens = token_cache if token_cache is not None else TokenCache(clock)
         self._transport = CheckedTransport(
             timeout=timeout, on_response=self._seen, empty_ok=self._empty_ok
         )
@@ -278,7 +279,7 @@ class SpApiClient:
                     raise
                 auth_retried = True
                 self.logger.info("SP-API %s: HTTP %s, new token", operation, err.status)
-                self.tokens.clear()
+                self.tokens.discard(self._refresh_token)
             except (ThrottledError, TransientError) as err:
                 err.operation = err.operation or operation
                 attempt += 1

@@ -7,6 +7,8 @@ from odoo import Command
 
 from odoo.addons.base.tests.common import BaseCommon
 
+from ..spapi import _lwa as lwa
+
 _LOOPBACK = ("127.", "::1", "localhost")
 ENDPOINT_PARAM = "amazon_seller_connector.custom_endpoint_hosts"
 
@@ -64,6 +66,12 @@ class LoopbackOnlyMixin:
 
 
 class AmazonCommon(LoopbackOnlyMixin, BaseCommon):
+    def setUp(self):
+        super().setUp()
+        # access tokens are shared by the clients of a process: each test
+        # starts without any, as a new process would
+        lwa.clear_shared_token_caches()
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -126,7 +126,8 @@ class TestImportJobs(JobQueueCommon):
         self._serve(1)
         self.account._amazon_enqueue_import()
         job = self._jobs()
-        self.sim.inject_fault("searchOrders", "status", count=1, status=429)
+        # more 429s than the job's brief retries
+        self.sim.inject_fault("searchOrders", "status", count=3, status=429)
         error = self._perform(job)
         self.assertIsInstance(error, self.RetryableJobError)
         self.assertTrue(error.ignore_retry, "a 429 is no failed try")
@@ -257,7 +258,7 @@ class TestSharedRateLimits(JobQueueCommon):
         ):
             client = self.account._amazon_client()
         self.assertEqual(type(client.rate_limiter).__name__, "StoredRateLimiter")
-        scaled = self.account._amazon_client(shared_rate_limits=True)
+        scaled = self.account._amazon_client(shared=True)
         self.assertEqual(type(scaled.rate_limiter).__name__, "StoredRateLimiter")
         self.assertEqual(scaled.rate_limiter.time_scale, 1000.0)
         own = self.account._amazon_client()  # tests keep their own buckets

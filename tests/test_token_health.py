@@ -101,15 +101,22 @@ class TestTokenHealth(AmazonCommon):
         self.assertEqual(set(self.accounts.mapped("state")), {"linked"})
 
     def test_access_tokens_per_account(self):
+        """One access token per account, never used for another; the
+        clients of one process (runs, jobs) share it."""
         with (
             self.account._amazon_client() as one,
             self.account_two._amazon_client() as two,
         ):
             one.get_marketplace_participations()
             two.get_marketplace_participations()
-            self.assertIsNot(one.tokens, two.tokens)
-            self.assertIsNone(one.tokens.get("Atzr|two"))
-            self.assertIsNone(two.tokens.get("Atzr|one"))
+            token_one = one.tokens.get("Atzr|one")["access_token"]
+            token_two = two.tokens.get("Atzr|two")["access_token"]
+        self.assertNotEqual(token_one, token_two)
+        self.assertEqual(self.sim.call_log()["by_operation"].get("token"), 2)
+        with self.account._amazon_client() as again:  # e.g. the next job
+            again.get_marketplace_participations()
+            self.assertEqual(again.tokens.get("Atzr|one")["access_token"], token_one)
+        self.assertEqual(self.sim.call_log()["by_operation"].get("token"), 2)
 
     def test_access_token_reused_within_a_run(self):
         """One client per run: one LWA call for several SP-API calls."""

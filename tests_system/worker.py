@@ -285,8 +285,8 @@ def run():
         "max_retries": 2,
         "backoff_base": 0.01,
         "backoff_cap": 0.05,
-        # job workers share the rate limits in the database, as in production
-        "shared_rate_limits": ACTION == "jobs",
+        # job workers share rate limits and tokens, as in production
+        "shared": ACTION == "jobs",
     }
     if ACTION == "send":
         send()
