@@ -177,13 +177,16 @@ def ship():
         for move in picking.move_ids:
             move.quantity = move.product_uom_qty
             move.picked = True
+    started = time.perf_counter()
     answer = pickings.with_context(skip_backorder=True).button_validate()
     env.cr.commit()  # noqa: F821
+    seconds = time.perf_counter() - started
     operations = env["amazon.seller.operation"].search_count([])  # noqa: F821
     report(
         pickings=len(pickings),
         operations=operations,
         done=len(pickings.filtered(lambda p: p.state == "done")),
+        seconds=round(seconds, 2),  # the validation and its commit
         answer=str(answer)[:300],
     )
 
