@@ -28,7 +28,7 @@ from ..matching.buyer import buyer_values
 from ..redact import buyer_data_guard, db_error_text, describe_db_error
 from ..spapi import AmazonOrder, SpApiError, format_date
 from ..spapi.shipments import OrderFulfilment, fulfilment_feed
-from ..utils import commit_progress
+from ..utils import commit_progress, forget_page_memo, page_memo
 
 _logger = logging.getLogger(__name__)
 
@@ -333,7 +333,7 @@ class AmazonSellerOrder(models.Model):
         One bad order never stops the others: each runs in a savepoint and a
         failure is recorded on its binding, to be fetched again later.
         """
-        with buyer_data_guard():
+        with buyer_data_guard(), page_memo():
             entries = [self._amazon_parse(payload) for payload in payloads]
             ids = [order_id for order_id, _order, _raw, _error in entries if order_id]
             bindings = {
@@ -391,6 +391,8 @@ class AmazonSellerOrder(models.Model):
                     outcome = binding._amazon_apply(order, raw, products)
                 return outcome
         except Exception as exc:  # noqa: BLE001 - recorded on the order, never lost
+            # what the order created is rolled back: the page looks up again
+            forget_page_memo()
             _logger.warning(
                 "Amazon order %s not imported (%s)",
                 order_id,
