@@ -1,7 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Transactions of the connector's long runs (imports, outbound queue)."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from odoo import modules
+
+#: lookups made once per page of an import (see :func:`page_memo`)
+_PAGE_MEMO = ContextVar("amazon_page_memo", default=None)
 
 
 def can_commit(env):
@@ -30,3 +36,46 @@ def commit_progress(env, processed=0, remaining=None):
         left = cron._commit_progress(processed, remaining=remaining)
     env.invalidate_all()  # frees the memory of what was committed
     return left
+
+
+@contextmanager
+def page_memo():
+    """While one page of an import is processed, the lookups that only the
+    page's own orders could change (currency and pricelist, the sale taxes,
+    countries) are made once instead of once per order.
+
+    A page is one transaction (repeatable read): nothing else changes these
+    records meanwhile. What an order creates itself (a pricelist, a
+    price-included tax) is remembered too; an order that fails (its
+    savepoint rolled back) forgets everything, see :func:`forget_page_memo`.
+    """
+    token = _PAGE_MEMO.set({})
+    try:
+        yield
+    finally:
+        _PAGE_MEMO.reset(token)
+
+
+def page_memoized(model, key, lookup):
+    """``lookup()`` (a recordset of ``model``), made once per page of an
+    import for this user and these companies; outside a page, every call
+    looks up. Returns the records in ``model``'s environment."""
+    memo = _PAGE_MEMO.get()
+    if memo is None:
+        return lookup()
+    env = model.env
+    key = (model._name, env.uid, env.su, tuple(env.companies.ids), *key)
+    ids = memo.get(key)
+    if ids is None:
+        records = lookup()
+        memo[key] = tuple(records.ids)
+        return records
+    return model.browse(ids)
+
+
+def forget_page_memo():
+    """Forget the page's lookups (an order failed: what it created is rolled
+    back; or it created a record that changes a lookup)."""
+    memo = _PAGE_MEMO.get()
+    if memo is not None:
+        memo.clear()

@@ -19,13 +19,21 @@ invoices   BENCH_ORDERS merchant-fulfilled orders imported with the invoicing
 Prints one JSON line prefixed with BENCH_RESULT.
 """
 
+import cProfile
 import importlib
 import json
 import os
+import pstats
+import re
 import resource
+import sys
+import threading
 import time
+import traceback
 
 from odoo import Command
+from odoo.orm.fields import Field
+from odoo.sql_db import categorize_query
 
 env = env  # noqa: F821 - provided by odoo shell
 MODULE = "odoo.addons.amazon_seller_connector"
@@ -133,11 +141,41 @@ def bench_account(url):
     return account
 
 
+#: CPU seconds of the last timed run: Odoo's process and its PostgreSQL
+#: backend (less sensitive than wall time to other work on the machine)
+CPU = {}
+
+
+def cpu_seconds():
+    """``(Odoo process, PostgreSQL backend of env.cr)`` CPU seconds so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    env.cr.execute("SELECT pg_backend_pid()")
+    backend = env.cr.fetchone()[0]
+    try:
+        with open(f"/proc/{backend}/stat") as stat:
+            fields_ = stat.read().rsplit(")", 1)[1].split()
+        ticks = os.sysconf("SC_CLK_TCK")
+        database = (int(fields_[11]) + int(fields_[12])) / ticks
+    except OSError:  # PostgreSQL on another machine
+        database = float("nan")
+    return usage.ru_utime + usage.ru_stime, database
+
+
+def record_cpu(before):
+    after = cpu_seconds()
+    CPU.update(
+        cpu_odoo_seconds=round(after[0] - before[0], 2),
+        cpu_postgres_seconds=round(after[1] - before[1], 2),
+    )
+
+
 def run_import(account, options):
+    cpu = cpu_seconds()
     started = time.perf_counter()
     type(account)._amazon_client_options = lambda self, purpose="api": options
     account._amazon_import_orders()
     elapsed = time.perf_counter() - started
+    record_cpu(cpu)
     records = env["amazon.seller.order"].search([("account_id", "=", account.id)])
     states = {}
     for state in records.mapped("state"):
@@ -157,6 +195,7 @@ def run_floor(sim, taxes):
         [{"name": f"Floor {o.order_id}", "street": "Hauptstr. 1"} for o in orders]
     )
     env.cr.commit()
+    cpu = cpu_seconds()
     started = time.perf_counter()
     for index, (order, partner) in enumerate(zip(orders, partners, strict=True)):
         lines = []
@@ -193,7 +232,9 @@ def run_floor(sim, taxes):
             env.cr.commit()
             env.invalidate_all()
     env.cr.commit()
-    return time.perf_counter() - started, len(orders)
+    elapsed = time.perf_counter() - started
+    record_cpu(cpu)
+    return elapsed, len(orders)
 
 
 SEARCH_RATE, SEARCH_BURST = 0.0056, 20
@@ -575,6 +616,103 @@ def run_invoices(taxes):
     return result
 
 
+class Measured:
+    """Optional instrumentation of a floor or import run, printed to stderr
+    (the benchmark's .log file):
+
+    BENCH_PROFILE=1      cProfile's top entries, by cumulative and own time
+                         (BENCH_PROFILE_OUT=path also dumps the statistics)
+    BENCH_QUERIES=1      SQL statements counted by verb and table (the
+                         result gets the total); BENCH_QUERY_STACK=regex
+                         adds where the matching statements come from
+    BENCH_FIELDS=1       computed fields: calls, records, seconds
+    """
+
+    def __init__(self):
+        self.profile = self.queries = self.fields = None
+        self.stacks = {}
+
+    def _hook(self, _cr, query, _params, _start, delay):
+        text = query.decode() if isinstance(query, bytes) else str(query)
+        kind, table = categorize_query(text)
+        verb = text.split(None, 1)[0].upper() if text.strip() else "?"
+        if verb == "UPDATE":
+            table = text.split(None, 2)[1].strip('"')
+        count, seconds = self.queries.get((verb, kind, table), (0, 0.0))
+        self.queries[verb, kind, table] = (count + 1, seconds + delay)
+        if self.stack_re and self.stack_re.search(text):
+            frames = tuple(
+                f"{'/'.join(f.filename.rsplit('/', 2)[-2:])}:{f.lineno}:{f.name}"
+                for f in traceback.extract_stack()[:-1]
+                if not any(p in f.filename for p in ("/orm/", "sql_db", "<string>"))
+            )[-12:]
+            self.stacks[text[:90], frames] = self.stacks.get((text[:90], frames), 0) + 1
+
+    def __enter__(self):
+        if os.environ.get("BENCH_QUERIES"):
+            self.queries = {}
+            pattern = os.environ.get("BENCH_QUERY_STACK")
+            self.stack_re = re.compile(pattern) if pattern else None
+            thread = threading.current_thread()
+            thread.query_hooks = (*getattr(thread, "query_hooks", ()), self._hook)
+        if os.environ.get("BENCH_FIELDS"):
+            self.fields = {}
+            self.original_compute = original = Field.compute_value
+            stats = self.fields
+
+            def compute_value(field, records):
+                started = time.perf_counter()
+                try:
+                    return original(field, records)
+                finally:
+                    calls, count, seconds = stats.get(str(field), (0, 0, 0.0))
+                    stats[str(field)] = (
+                        calls + 1,
+                        count + len(records),
+                        seconds + time.perf_counter() - started,
+                    )
+
+            Field.compute_value = compute_value
+        if os.environ.get("BENCH_PROFILE"):
+            self.profile = cProfile.Profile()
+            self.profile.enable()
+        return self
+
+    def __exit__(self, *_exc):
+        if self.profile is not None:
+            self.profile.disable()
+            if os.environ.get("BENCH_PROFILE_OUT"):
+                self.profile.dump_stats(os.environ["BENCH_PROFILE_OUT"])
+            stats = pstats.Stats(self.profile, stream=sys.stderr)
+            stats.sort_stats("cumulative").print_stats(120)
+            stats.sort_stats("tottime").print_stats(60)
+        if self.fields is not None:
+            Field.compute_value = self.original_compute
+            ranked = sorted(self.fields.items(), key=lambda item: -item[1][2])
+            for name, (calls, count, seconds) in ranked[:80]:
+                print(
+                    f"FIELDS {calls:7d} {count:7d} {seconds:8.2f}s {name}",
+                    file=sys.stderr,
+                )
+        if self.queries is not None:
+            thread = threading.current_thread()
+            thread.query_hooks = tuple(h for h in thread.query_hooks if h != self._hook)
+            print(f"QUERIES total {self.total_queries()}", file=sys.stderr)
+            ranked = sorted(self.queries.items(), key=lambda item: -item[1][0])
+            for key, (count, seconds) in ranked[:60]:
+                print(f"QUERIES {count:8d} {seconds:8.2f}s {key}", file=sys.stderr)
+            ranked = sorted(self.stacks.items(), key=lambda item: -item[1])
+            for (text, frames), count in ranked[:40]:
+                print(f"STACK {count:6d} {text}", file=sys.stderr)
+                for frame in frames:
+                    print(f"STACK        {frame}", file=sys.stderr)
+
+    def total_queries(self):
+        if self.queries is None:
+            return None
+        return sum(count for count, _seconds in self.queries.values())
+
+
 def main():
     taxes = setup_company()
     if MODE in ("shipments", "invoices"):
@@ -588,19 +726,26 @@ def main():
     result = {"mode": MODE, "orders": COUNT}
     if MODE == "floor":
         sim, _url = start_simulator()
-        elapsed, created = run_floor(sim, taxes)
-        result.update(seconds=round(elapsed, 2), sale_orders=created)
+        with Measured() as measured:
+            elapsed, created = run_floor(sim, taxes)
+        result.update(seconds=round(elapsed, 2), sale_orders=created, **CPU)
+        if measured.total_queries() is not None:
+            result["queries"] = measured.total_queries()
     elif MODE in ("import", "memory"):
         sim, url = start_simulator()
         account = bench_account(url)
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        elapsed, states, created = run_import(account, {"time_scale": 1e6})
+        with Measured() as measured:
+            elapsed, states, created = run_import(account, {"time_scale": 1e6})
         result.update(
             seconds=round(elapsed, 2),
             states=states,
             sale_orders=created,
             rss_before_import_mb=round(rss_before, 1),
+            **CPU,
         )
+        if measured.total_queries() is not None:
+            result["queries"] = measured.total_queries()
     else:
         sim, url = start_simulator("amazon")
         result["fetch_only"] = fetch_only(sim, url)

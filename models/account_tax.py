@@ -3,6 +3,7 @@ from odoo import api, models
 from odoo.fields import Domain
 
 from ..spapi.pricing import tax_fits
+from ..utils import forget_page_memo, page_memoized
 
 
 class AccountTax(models.Model):
@@ -35,11 +36,16 @@ class AccountTax(models.Model):
 
     @api.model
     def _amazon_sale_taxes(self, company):
-        """Percent sale taxes usable for Amazon lines."""
-        return self.search(
-            Domain("type_tax_use", "=", "sale")
-            & Domain("amount_type", "=", "percent")
-            & Domain(self._check_company_domain(company))
+        """Percent sale taxes usable for Amazon lines (once per page of an
+        import)."""
+        return page_memoized(
+            self,
+            ("sale_taxes", company.id),
+            lambda: self.search(
+                Domain("type_tax_use", "=", "sale")
+                & Domain("amount_type", "=", "percent")
+                & Domain(self._check_company_domain(company))
+            ),
         )
 
     @api.model
@@ -69,6 +75,10 @@ class AccountTax(models.Model):
         self.ensure_one()
         if self.price_include:
             return self
+        return page_memoized(self.browse(), ("twin", self.id), self._amazon_twin)
+
+    def _amazon_twin(self):
+        """The price-included twin of this tax, created when missing."""
         twin = self.with_context(active_test=False).search(
             Domain("company_id", "=", self.company_id.id)
             & Domain("type_tax_use", "=", self.type_tax_use)
@@ -79,9 +89,13 @@ class AccountTax(models.Model):
             & Domain("price_include_override", "=", "tax_included"),
             limit=1,
         )
+        if twin:
+            return twin
+        # a new sale tax: the page's lookup of the sale taxes is made again
+        forget_page_memo()
         # sudo: taxes need accounting rights; the copy only differs from a
         # tax of the company in being computed on gross prices
-        return twin or self.sudo().copy(
+        return self.sudo().copy(
             {
                 "name": self.env._("%(name)s (incl.)", name=self.name),
                 "price_include_override": "tax_included",

@@ -28,7 +28,7 @@ from ..matching.buyer import buyer_values
 from ..redact import buyer_data_guard, db_error_text, describe_db_error
 from ..spapi import AmazonOrder, SpApiError, format_date
 from ..spapi.shipments import OrderFulfilment, fulfilment_feed
-from ..utils import commit_progress
+from ..utils import commit_progress, forget_page_memo, page_memo
 
 _logger = logging.getLogger(__name__)
 
@@ -339,7 +339,7 @@ class AmazonSellerOrder(models.Model):
         transaction's snapshot. The outcome ``"conflict"`` says so; the page
         is then processed again in a new transaction.
         """
-        with buyer_data_guard():
+        with buyer_data_guard(), page_memo():
             entries = [self._amazon_parse(payload) for payload in payloads]
             ids = [order_id for order_id, _order, _raw, _error in entries if order_id]
             bindings = {
@@ -399,6 +399,8 @@ class AmazonSellerOrder(models.Model):
                     outcome = binding._amazon_apply(order, raw, products)
                 return outcome
         except Exception as exc:  # noqa: BLE001 - recorded on the order, never lost
+            # what the order created is rolled back: the page looks up again
+            forget_page_memo()
             _logger.warning(
                 "Amazon order %s not imported (%s)",
                 order_id,

@@ -26,6 +26,7 @@ from odoo.tools import SQL, sql
 from ..matching.decision import MatchDecision, match_in_stages, same_address
 from ..matching.normalize import keys_for
 from ..matching.partner_keys import KEY_COLUMNS, match_keys, match_values, stored_keys
+from ..utils import page_memoized
 
 #: Raw columns (SQL expressions over ``p``, parent ``pp``, country ``c``).
 RAW_SELECT = SQL(
@@ -660,8 +661,12 @@ class ResPartner(models.Model):
 
     @api.model
     def _amazon_address_values(self, values):
-        country = self.env["res.country"].search(
-            [("code", "=", (values.get("country_code") or "").upper())], limit=1
+        code = (values.get("country_code") or "").upper()
+        Country = self.env["res.country"]
+        country = page_memoized(
+            Country,
+            ("country", code),
+            lambda: Country.search([("code", "=", code)], limit=1),
         )
         street2 = ", ".join(
             v for v in (values.get("street2"), values.get("street3")) if v

@@ -3,6 +3,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError
 
 from ..exceptions import AmazonImportError
+from ..utils import page_memoized
 
 #: the binding's data: never written through the sale order
 AMAZON_FIELDS = frozenset(
@@ -165,9 +166,18 @@ class SaleOrder(models.Model):
     @api.model
     def _amazon_pricelist(self, account, currency_code):
         """A pricelist of the order's currency (the currency of an Amazon
-        marketplace only; created once when missing)."""
+        marketplace only; created once when missing; looked up once per page
+        of an import)."""
         company = account.company_id
         code = currency_code or company.currency_id.name
+        return page_memoized(
+            self.env["product.pricelist"],
+            ("amazon_pricelist", company.id, code),
+            lambda: self._amazon_find_pricelist(company, code),
+        )
+
+    @api.model
+    def _amazon_find_pricelist(self, company, code):
         currency = (
             self.env["res.currency"]
             .with_context(active_test=False)

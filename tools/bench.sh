@@ -122,5 +122,9 @@ floor = json.loads((d / "floor.json").read_text())
 imp = json.loads((d / "import.json").read_text())
 print(f"import/floor ratio: {imp['seconds'] / floor['seconds']:.2f} "
       f"({imp['seconds']} s vs {floor['seconds']} s for {floor['sale_orders']} floor orders)")
+if "cpu_odoo_seconds" in imp and "cpu_odoo_seconds" in floor:
+    cpu = lambda r: r["cpu_odoo_seconds"] + r["cpu_postgres_seconds"]
+    print(f"CPU (Odoo + PostgreSQL backend) ratio: {cpu(imp) / cpu(floor):.2f} "
+          f"({cpu(imp):.2f} s vs {cpu(floor):.2f} s)")
 PY
 fi
