@@ -43,7 +43,9 @@ def enabled(env):
     """The connector hands its work to queue_job."""
     if not installed(env):
         return False
-    return str2bool(env["ir.config_parameter"].sudo().get_param(PARAM) or "False")
+    # sudo: the switch is a system parameter; whoever's action queues reads it
+    params = env["ir.config_parameter"].sudo()
+    return str2bool(params.get_param(PARAM) or "False")
 
 
 def in_job(env):

@@ -22,7 +22,7 @@ from urllib.parse import urlencode, urlsplit
 
 import psycopg2
 
-from odoo import Command, api, fields, models
+from odoo import Command, api, fields, models, modules
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import SQL, mute_logger, str2bool
@@ -34,6 +34,7 @@ from ..spapi import (
     AuthError,
     InvalidClient,
     InvalidGrant,
+    RateLimitWait,
     RequestError,
     SpApiClient,
     SpApiError,
@@ -677,14 +678,19 @@ class AmazonSellerAccount(models.Model):
         options = {**self._amazon_client_options(purpose), **options}
         # Amazon meters the account, whichever process sends: its buckets are
         # in the database, shared by every worker and server; its access
-        # token is fetched once per process, not per run or job. Tests and
-        # benchmarks that scale the time keep their own unless they ask.
+        # token is fetched once per process, not per run or job. Tests, and
+        # benchmarks that scale the time, keep their own unless they ask.
         time_scale = options.get("time_scale", 1.0)
-        if options.pop("shared", False) or time_scale == 1.0:
+        shared = options.pop("shared", None)
+        if shared is None:
+            shared = time_scale == 1.0 and not modules.module.current_test
+        if shared:
             if "rate_limiter" not in options:
+                # a job may not hold its worker and transaction for long
+                max_wait = jobs.MAX_WAIT_SECONDS if jobs.in_job(self.env) else None
                 options["rate_limiter"] = self.env[
                     "amazon.seller.rate.bucket"
-                ]._amazon_limiter(time_scale)
+                ]._amazon_limiter(time_scale, max_wait=max_wait)
             if purpose != "link" and "token_cache" not in options:
                 endpoint = self._amazon_endpoint() or self.region
                 options["token_cache"] = shared_token_cache(
@@ -1140,24 +1146,79 @@ class AmazonSellerAccount(models.Model):
 
         The identity key is the account, the window and the page token: the
         same page is never queued twice, however often the scheduled action
-        and the running jobs ask."""
+        and the running jobs ask. One account's problem never keeps the
+        others' pages from being queued."""
         for account in self:
             after, _before, token = account._amazon_resume_point()
             start = fields.Datetime.to_string(after)
             digest = hashlib.sha1((token or "").encode()).hexdigest()[:16]
-            jobs.enqueue(
-                # sudo: the import is the connector's, as its scheduled action
-                account.sudo(),
-                "_amazon_job_import_page",
-                start,
-                token or False,
-                key=f"orders:{account.id}:{start}:{digest}",
-                kind="orders",
-                eta=delay or None,
-                description=self.env._(
-                    "Amazon: import orders of %(account)s", account=account.name
-                ),
+            try:
+                with self.env.cr.savepoint():
+                    jobs.enqueue(
+                        # sudo: the import is the connector's, as its
+                        # scheduled action
+                        account.sudo(),
+                        "_amazon_job_import_page",
+                        start,
+                        token or False,
+                        key=f"orders:{account.id}:{start}:{digest}",
+                        kind="orders",
+                        eta=delay or None,
+                        description=self.env._(
+                            "Amazon: import orders of %(account)s",
+                            account=account.name,
+                        ),
+                    )
+            except Exception as error:  # noqa: BLE001 - the next run queues it
+                _logger.warning(
+                    "Amazon account %s: page not queued (%s)",
+                    account.id,
+                    type(error).__name__,
+                )
+
+    def _amazon_enqueue_retry_errors(self):
+        """Queue the job that fetches the orders in error again (one per
+        account and minute)."""
+        minute = fields.Datetime.now().strftime("%Y-%m-%d %H:%M")
+        jobs.enqueue(
+            # sudo: the import is the connector's, as its scheduled action
+            self.sudo(),
+            "_amazon_job_retry_errors",
+            key=f"retry:{self.id}:{minute}",
+            kind="orders",
+            description=self.env._(
+                "Amazon: fetch the orders in error of %(account)s again",
+                account=self.name,
+            ),
+            fresh=True,  # one per minute: a second one would only find none due
+        )
+
+    def _amazon_import_moved_since(self):
+        """Another run committed a new import position after this job's
+        snapshot was taken (queue_job loads the job before the job takes
+        the import lock): this transaction cannot see where it stands."""
+        with self.env.registry.cursor() as cr:
+            cr.execute(
+                SQL(
+                    "SELECT import_window_start, import_next_token, last_sync "
+                    "FROM amazon_seller_account WHERE id = %s",
+                    self.id,
+                )
             )
+            committed = cr.fetchone()
+        if committed is None:  # created in this transaction: nobody else saw it
+            return False
+        as_text = fields.Datetime.to_string
+        ours = (
+            as_text(self.import_window_start) or None,
+            self.import_next_token or None,
+            as_text(self.last_sync) or None,
+        )
+        return ours != (
+            as_text(committed[0]) or None,
+            committed[1],
+            as_text(committed[2]) or None,
+        )
 
     def _amazon_job_import_page(self, window_start, token):
         """Job: one page of the import window, then the job of the next page.
@@ -1168,13 +1229,20 @@ class AmazonSellerAccount(models.Model):
         job is postponed, never failed, while another run holds the lock or
         Amazon's rate limit makes it wait; a job whose page another run has
         imported meanwhile does nothing. Amazon's and the data's problems
-        are recorded as in the scheduled import.
+        are recorded as in the scheduled import. No call to Amazon follows
+        the page's writes (the orders in error are fetched by a job of their
+        own), so no lock of this job waits for Amazon.
         """
         self.ensure_one()
         if self.state != "linked":
             return "not linked"
         if not self._amazon_lock():
-            raise jobs.retry_later("another import of the account is running", 30)
+            raise jobs.retry_later(
+                self.env._("Another import of the account is running."), 30
+            )
+        if self._amazon_import_moved_since():
+            # looked at again in a new transaction, which sees the position
+            raise jobs.retry_later(self.env._("The import moved on meanwhile."), 1)
         after, _before, current = self._amazon_resume_point()
         if (fields.Datetime.to_string(after), current or False) != (
             window_start,
@@ -1187,9 +1255,6 @@ class AmazonSellerAccount(models.Model):
         try:
             # a 429 or a blip is retried briefly; longer, the job is postponed
             with self._amazon_client(max_retries=2) as client:
-                wait = client.wait_time("searchOrders")
-                if wait > jobs.MAX_WAIT_SECONDS:
-                    raise jobs.retry_later("Amazon's rate limit (searchOrders)", wait)
                 pages = client.search_orders(
                     self._amazon_import_marketplace_ids(),
                     last_updated_after=after,
@@ -1197,25 +1262,9 @@ class AmazonSellerAccount(models.Model):
                     pagination_token=token or None,
                 )
                 page = next(iter(pages))
-                outcomes = self.env["amazon.seller.order"]._amazon_process_payloads(
-                    self, page.orders, stop_on_conflict=True
-                )
-                if outcomes["conflict"]:
-                    # another process changed the same data: what is done is
-                    # kept, the same page again in a new transaction (the
-                    # orders done are recognised there)
-                    self._amazon_enqueue_import(delay=1)
-                    return "conflict"
-                self._amazon_save_resume_point(after, page)
-                if page.next_token:
-                    self._amazon_enqueue_import()
-                    return "partial"
-                self._amazon_retry_errors(client)
         except (ThrottledError, TransientError) as error:
             # Amazon's pace or a short outage: the same page again later
-            scale = client.time_scale if client else 1.0
-            seconds = 60 if isinstance(error, ThrottledError) else 120
-            raise jobs.retry_later(type(error).__name__, seconds / scale) from error
+            raise self._amazon_job_later(error, client) from error
         except RequestError as error:
             if token and error.status == 400:
                 self._amazon_restart_window()  # an expired pagination token
@@ -1230,7 +1279,54 @@ class AmazonSellerAccount(models.Model):
         except (SpApiError, AmazonEndpointError, AmazonSecretError) as error:
             self._amazon_record_import_error(error)
             return "error"
+        outcomes = self.env["amazon.seller.order"]._amazon_process_payloads(
+            self, page.orders, stop_on_conflict=True
+        )
+        if outcomes["conflict"]:
+            # another process changed the same data: what is done is kept,
+            # the same page again in a new transaction (the orders done are
+            # recognised there)
+            self._amazon_enqueue_import(delay=1)
+            return "conflict"
+        self._amazon_save_resume_point(after, page)
+        if page.next_token:
+            self._amazon_enqueue_import()
+            return "partial"
         self._amazon_sync_done()
+        self._amazon_enqueue_retry_errors()
+        return "done"
+
+    def _amazon_job_later(self, error, client):
+        """The exception that postpones this job after ``error`` (Amazon's
+        rate limit, or an outage)."""
+        if isinstance(error, RateLimitWait):
+            seconds = error.wait
+        else:
+            scale = client.time_scale if client else 1.0
+            seconds = (60 if isinstance(error, ThrottledError) else 120) / scale
+        return jobs.retry_later(
+            self.env._("Amazon: %(reason)s", reason=type(error).__name__), seconds
+        )
+
+    def _amazon_job_retry_errors(self):
+        """Job: fetch the orders in error that are due again (growing
+        delays), under the account's import lock."""
+        self.ensure_one()
+        if self.state != "linked":
+            return "not linked"
+        if not self._amazon_lock():
+            raise jobs.retry_later(
+                self.env._("Another import of the account is running."), 30
+            )
+        client = None
+        try:
+            with self._amazon_client(max_retries=2) as client:
+                self._amazon_retry_errors(client)
+        except (ThrottledError, TransientError) as error:
+            raise self._amazon_job_later(error, client) from error
+        except (SpApiError, AmazonEndpointError, AmazonSecretError) as error:
+            self._amazon_record_import_error(error)
+            return "error"
         return "done"
 
     def _amazon_import_window(self, deadline):

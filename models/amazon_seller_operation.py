@@ -89,8 +89,12 @@ JOB_CHANNELS = {
 }
 #: operations looked at per run of the sender (it runs again when more are due)
 DUE_BATCH = 500
-#: operations handed to the job queue per run of the scheduled action
-JOB_BATCH = 5000
+#: operations handed to the job queue per run of the scheduled action, and
+#: per transaction of it
+JOB_BATCH = 2000
+JOB_CHUNK = 100
+#: seconds a transmission job may run before its operation's next attempt
+JOB_CLOCK_TOLERANCE = 5
 #: an operation whose rate limit is further away than this is postponed
 RATE_WAIT_SECONDS = 10
 #: delays (minutes) after failed attempts; then an error for a person
@@ -314,17 +318,27 @@ class AmazonSellerOperation(models.Model):
         it wait; the lock and the states keep it from being sent twice."""
         self.ensure_one()
         if not self._amazon_lock():
-            return "busy"  # another worker sends it right now, or has sent it
+            if self.state in ("to_send", "sent"):
+                # another transaction holds it (a person's, another worker):
+                # looked at again shortly, when it is done with it
+                raise jobs.retry_later(
+                    self.env._("The transmission is being changed."), 5
+                )
+            return "busy"  # sent meanwhile, or cancelled
         if self.account_id.state != "linked":
             return "account not linked"  # sent once the account is linked again
-        if self.next_attempt_at and self.next_attempt_at > fields.Datetime.now():
+        # a few seconds of tolerance: the runner's clock and this one differ
+        tolerance = timedelta(seconds=JOB_CLOCK_TOLERANCE)
+        if self.next_attempt_at and (
+            self.next_attempt_at > fields.Datetime.now() + tolerance
+        ):
             self._amazon_enqueue_send()  # moved later meanwhile
             return "later"
         with ExitStack() as stack:
             client = self._amazon_run_client({}, stack)
             wait = self._amazon_rate_wait(client)
             if wait > jobs.MAX_WAIT_SECONDS:
-                raise jobs.retry_later("Amazon's rate limit", wait)
+                raise jobs.retry_later(self.env._("Amazon's rate limit"), wait)
             self._amazon_send(client)
         self._amazon_enqueue_send()
         return self.state
@@ -451,7 +465,10 @@ class AmazonSellerOperation(models.Model):
             )
         commit_progress(self.env)
         if jobs.enabled(self.env):  # the job queue's workers send them
-            self._amazon_due(limit=JOB_BATCH)._amazon_enqueue_send()
+            due = self._amazon_due(limit=JOB_BATCH)
+            for start in range(0, len(due), JOB_CHUNK):
+                due[start : start + JOB_CHUNK]._amazon_enqueue_send()
+                commit_progress(self.env)  # a few locks and savepoints at a time
             return
         due = self._amazon_due()
         commit_progress(self.env, remaining=len(due))
@@ -581,9 +598,11 @@ class AmazonSellerOperation(models.Model):
             self._amazon_later(self._amazon_error_text(error))
         except ThrottledError as error:  # Amazon's pace, not a failure
             if jobs.in_job(self.env):  # the job again later, nothing was sent
-                scale = getattr(client, "time_scale", 1.0)
+                seconds = getattr(error, "wait", 0) or (
+                    60 / getattr(client, "time_scale", 1.0)
+                )
                 raise jobs.retry_later(
-                    "Amazon's rate limit (HTTP 429)", 60 / scale
+                    self.env._("Amazon's rate limit"), seconds
                 ) from error
             self._amazon_later(self._amazon_error_text(error), counted=False)
         except (TransientError, InvalidResponse) as error:

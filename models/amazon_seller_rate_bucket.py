@@ -9,12 +9,16 @@ bucket and every process sees the same level. The clock is PostgreSQL's, so
 servers with different clocks agree.
 """
 
+import psycopg2
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..spapi import StoredRateLimiter
 
-_NOW = SQL("(clock_timestamp() AT TIME ZONE 'UTC')")
+#: one instant per statement (each token is its own statement)
+_NOW = SQL("(statement_timestamp() AT TIME ZONE 'UTC')")
+_TRIES = 5
 
 
 class AmazonSellerRateBucket(models.Model):
@@ -29,9 +33,11 @@ class AmazonSellerRateBucket(models.Model):
     _key_unique = models.Constraint("UNIQUE(key)", "One bucket per key.")
 
     @api.model
-    def _amazon_limiter(self, time_scale=1.0):
+    def _amazon_limiter(self, time_scale=1.0, max_wait=None):
         """A rate limiter whose buckets are these rows."""
-        return StoredRateLimiter(_Store(self.env.registry), time_scale=time_scale)
+        return StoredRateLimiter(
+            _Store(self.env.registry), time_scale=time_scale, max_wait=max_wait
+        )
 
 
 class _Store:
@@ -41,9 +47,34 @@ class _Store:
     def __init__(self, registry):
         self.registry = registry
 
+    def _run(self, query):
+        """``query`` in a transaction of its own, committed at once; read
+        committed, so that workers taking tokens of one bucket at the same
+        moment wait for each other instead of failing to serialise."""
+        for attempt in range(_TRIES):
+            try:
+                with self.registry.cursor() as cr:
+                    if type(cr).__name__ != "TestCursor":  # tests share theirs
+                        cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+                    cr.execute(query)
+                    return cr.fetchone()
+            except psycopg2.errors.TransactionRollbackError:
+                if attempt == _TRIES - 1:
+                    raise
+        return None
+
+    def give(self, key):
+        self._run(
+            SQL(
+                "UPDATE amazon_seller_rate_bucket SET level = level + 1 "
+                "WHERE key = %s RETURNING level",
+                key,
+            )
+        )
+
     def take(self, key, pace, burst):
-        with self.registry.cursor() as cr:
-            cr.execute(
+        return float(
+            self._run(
                 SQL(
                     """
                     INSERT INTO amazon_seller_rate_bucket AS b (key, level, stamp)
@@ -51,9 +82,11 @@ class _Store:
                     ON CONFLICT (key) DO UPDATE SET
                         level = LEAST(
                             %(burst)s,
-                            b.level + %(pace)s * EXTRACT(EPOCH FROM %(now)s - b.stamp)
+                            b.level + %(pace)s * GREATEST(
+                                0, EXTRACT(EPOCH FROM %(now)s - b.stamp)
+                            )
                         ) - 1,
-                        stamp = %(now)s
+                        stamp = GREATEST(b.stamp, %(now)s)
                     RETURNING level
                     """,
                     key=key,
@@ -61,25 +94,23 @@ class _Store:
                     pace=float(pace),
                     now=_NOW,
                 )
-            )
-            return float(cr.fetchone()[0])
+            )[0]
+        )
 
     def level(self, key, pace, burst):
-        with self.registry.cursor() as cr:
-            cr.execute(
-                SQL(
-                    """
-                    SELECT LEAST(
-                        %(burst)s,
-                        level + %(pace)s * EXTRACT(EPOCH FROM %(now)s - stamp)
-                    )
-                    FROM amazon_seller_rate_bucket WHERE key = %(key)s
-                    """,
-                    key=key,
-                    burst=float(burst),
-                    pace=float(pace),
-                    now=_NOW,
+        row = self._run(
+            SQL(
+                """
+                SELECT LEAST(
+                    %(burst)s,
+                    level + %(pace)s * GREATEST(0, EXTRACT(EPOCH FROM %(now)s - stamp))
                 )
+                FROM amazon_seller_rate_bucket WHERE key = %(key)s
+                """,
+                key=key,
+                burst=float(burst),
+                pace=float(pace),
+                now=_NOW,
             )
-            row = cr.fetchone()
-            return float(burst) if row is None else float(row[0])
+        )
+        return float(burst) if row is None else float(row[0])

@@ -12,6 +12,7 @@ from .errors import (
     InvalidClient,
     InvalidGrant,
     InvalidResponse,
+    RateLimitWait,
     RequestError,
     SpApiError,
     ThrottledError,

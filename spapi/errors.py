@@ -58,6 +58,15 @@ class ThrottledError(SpApiError):
     """HTTP 429 still returned after all retries."""
 
 
+class RateLimitWait(ThrottledError):
+    """Not sent: the rate limit would make the caller wait longer than it
+    may (``wait`` seconds); nothing reached Amazon."""
+
+    def __init__(self, message="", *, wait=0.0, **kwargs):
+        super().__init__(message, **kwargs)
+        self.wait = wait
+
+
 class TransientError(SpApiError):
     """5xx, timeout or connection error still failing after all retries."""
 

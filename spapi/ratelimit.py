@@ -16,6 +16,7 @@ import threading
 import time
 
 from .const import DEFAULT_RATE_LIMIT, RATE_LIMITS
+from .errors import RateLimitWait
 
 
 class TokenBucket:
@@ -141,15 +142,23 @@ class StoredRateLimiter:
 
     ``store.take(key, pace, burst)`` takes one token in one atomic step and
     returns the level after it (below 0: the token is reserved, due in
-    ``-level / pace`` seconds); ``store.level(key, pace, burst)`` reads the
-    level without taking one. ``pace`` is tokens per second of the store's
-    clock, the time scale and :attr:`TokenBucket.PACE` included.
+    ``-level / pace`` seconds); ``store.give(key)`` puts one back;
+    ``store.level(key, pace, burst)`` reads the level without taking one.
+    ``pace`` is tokens per second of the store's clock, the time scale and
+    :attr:`TokenBucket.PACE` included.
+
+    ``max_wait``: a caller that may not wait longer (a job holding a
+    worker and a transaction) gets :class:`RateLimitWait` instead, and its
+    token goes back.
     """
 
-    def __init__(self, store, *, limits=None, time_scale=1.0, sleep=time.sleep):
+    def __init__(
+        self, store, *, limits=None, time_scale=1.0, sleep=time.sleep, max_wait=None
+    ):
         self.store = store
         self.limits = dict(RATE_LIMITS if limits is None else limits)
         self.time_scale = float(time_scale)
+        self.max_wait = max_wait
         self._sleep = sleep
         self._rates = {}  # rates Amazon announced, per (account key, operation)
 
@@ -163,7 +172,15 @@ class StoredRateLimiter:
         """Take one token; return the seconds to wait before using it."""
         key, pace, burst = self._bucket(account_key, operation)
         level = self.store.take(key, pace, burst)
-        return 0.0 if level >= 0 else -level / pace
+        wait = 0.0 if level >= 0 else -level / pace
+        if self.max_wait is not None and wait > self.max_wait:
+            self.store.give(key)
+            raise RateLimitWait(
+                f"{operation}: the rate limit would wait {wait:.1f} s",
+                operation=operation,
+                wait=wait,
+            )
+        return wait
 
     def acquire(self, account_key, operation, sleep=None):
         """Block until a request may be sent; return the seconds slept."""

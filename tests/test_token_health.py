@@ -102,10 +102,11 @@ class TestTokenHealth(AmazonCommon):
 
     def test_access_tokens_per_account(self):
         """One access token per account, never used for another; the
-        clients of one process (runs, jobs) share it."""
+        clients of one process (runs, jobs) share it (``shared``: as outside
+        tests)."""
         with (
-            self.account._amazon_client() as one,
-            self.account_two._amazon_client() as two,
+            self.account._amazon_client(shared=True) as one,
+            self.account_two._amazon_client(shared=True) as two,
         ):
             one.get_marketplace_participations()
             two.get_marketplace_participations()
@@ -113,7 +114,7 @@ class TestTokenHealth(AmazonCommon):
             token_two = two.tokens.get("Atzr|two")["access_token"]
         self.assertNotEqual(token_one, token_two)
         self.assertEqual(self.sim.call_log()["by_operation"].get("token"), 2)
-        with self.account._amazon_client() as again:  # e.g. the next job
+        with self.account._amazon_client(shared=True) as again:  # the next job
             again.get_marketplace_participations()
             self.assertEqual(again.tokens.get("Atzr|one")["access_token"], token_one)
         self.assertEqual(self.sim.call_log()["by_operation"].get("token"), 2)

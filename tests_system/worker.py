@@ -14,6 +14,7 @@
 #   (enqueue)      at START_AT (epoch seconds), queue the jobs of every
 #                  account's import and of every due transmission, commit
 #   USE_JOBS       1: switch the job queue on (setup)
+#   OPERATIONS     n: so many due transmissions of the last account (setup)
 #   TIME_SCALE     Amazon's rates this many times faster (default 1000)
 #   SHIP_LIMIT     ship: at most this many deliveries (of ACCOUNT_ID)
 #   REQUEUE_AFTER  seconds before a started job without its lock is taken
@@ -57,8 +58,6 @@ def setup():
         "amazon_seller_connector.lwa_client_secret", "simulator-client-secret"
     )
     params.set_param("amazon_seller_connector.custom_endpoint_hosts", "loopback")
-    if os.environ.get("USE_JOBS"):
-        params.set_param("amazon_seller_connector.use_job_queue", "True")
     Product = env["product.product"]  # noqa: F821
     for entry in catalogue.catalogue():
         Product.create({"name": entry["title"], "default_code": entry["sku"]})
@@ -82,6 +81,14 @@ def setup():
             }
         )
         ids.append(account.id)
+    Operation = env["amazon.seller.operation"]  # noqa: F821
+    for number in range(int(os.environ.get("OPERATIONS", 0))):
+        # due transmissions (never sent in these tests), before the switch
+        Operation._amazon_queue(
+            account, "stock_quantity", f"system-{number}", {"quantity": number}
+        )
+    if os.environ.get("USE_JOBS"):
+        params.set_param("amazon_seller_connector.use_job_queue", "True")
     env.cr.commit()  # noqa: F821
     report(accounts=ids)
 

@@ -3,6 +3,7 @@ import threading
 import pytest
 
 from spapi.const import RATE_LIMITS
+from spapi.errors import RateLimitWait
 from spapi.ratelimit import (
     RateLimiter,
     StoredRateLimiter,
@@ -133,6 +134,10 @@ class SharedStore:
         self.rows[key] = (level, self.t.now)
         return level
 
+    def give(self, key):
+        level, stamp = self.rows[key]
+        self.rows[key] = (level + 1, stamp)
+
     def level(self, key, pace, burst):
         if key not in self.rows:
             return burst
@@ -174,3 +179,19 @@ def test_stored_limiter_time_scale_header_and_acquire():
     assert limiter.wait_time("other", "searchOrders") == pytest.approx(1 / 5)
     assert limiter.update_from_header("acct", "searchOrders", "nonsense") is None
     assert limiter.limits["searchOrders"] == RATE_LIMITS["searchOrders"]
+
+
+def test_stored_limiter_max_wait_gives_the_token_back():
+    t = FakeTime()
+    store = SharedStore(t)
+    limiter = StoredRateLimiter(store, sleep=t.sleep, max_wait=10)
+    for _ in range(10):
+        assert limiter.reserve("acct", "confirmShipment") == 0
+    # 0.5 s, 1 s, ... 10 s: within the limit; the 21st would wait 10.5 s
+    for n in range(1, 21):
+        assert limiter.reserve("acct", "confirmShipment") == pytest.approx(0.5 * n)
+    with pytest.raises(RateLimitWait) as caught:
+        limiter.reserve("acct", "confirmShipment")
+    assert caught.value.wait == pytest.approx(10.5)
+    assert caught.value.operation == "confirmShipment"
+    assert limiter.wait_time("acct", "confirmShipment") == pytest.approx(10.5)
