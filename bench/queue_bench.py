@@ -129,6 +129,25 @@ def import_run(label, sims, job_workers):
     return db, result
 
 
+def run_jobs(db, count, **variables):
+    """``count`` job workers until no job is left; their wall time."""
+    started = time.perf_counter()
+    processes = [
+        worker(db, WORKER_ACTION="jobs", JOBS_SECONDS=3600, **variables)
+        for _ in range(count)
+    ]
+    for process in processes:
+        done(process)
+    return time.perf_counter() - started
+
+
+def confirm_calls(log, seconds):
+    """confirmShipment calls in a simulator's log, and the seconds from the
+    first to the last (the workers' start-up is not Amazon's)."""
+    times = [c["time"] for c in log["calls"] if c["operation"] == "confirmShipment"]
+    return len(times), (max(times) - min(times) if times else seconds)
+
+
 def shipments_run(db, first):
     """Confirmations of one account by two job workers, Amazon's limits on."""
     limited = Simulator(
@@ -149,16 +168,9 @@ def shipments_run(db, first):
     shipped = done(
         worker(db, WORKER_ACTION="ship", ACCOUNT_ID=account, SHIP_LIMIT=SHIPMENTS)
     )
-    started = time.perf_counter()
-    processes = [
-        worker(db, WORKER_ACTION="jobs", JOBS_SECONDS=3600, TIME_SCALE=SCALE)
-        for _ in range(2)
-    ]
-    for process in processes:
-        done(process)
-    seconds = time.perf_counter() - started
+    seconds = run_jobs(db, 2, TIME_SCALE=SCALE)
     log = limited.call_log()
-    calls = log["by_operation"].get("confirmShipment", 0)
+    calls, window = confirm_calls(log, seconds)
     accepted = Counter(
         (entry["orderId"], entry["request"]["packageDetail"]["packageReferenceId"])
         for entry in limited.confirmations()
@@ -169,9 +181,6 @@ def shipments_run(db, first):
         "SELECT state, count(*) FROM amazon_seller_operation GROUP BY 1",
         db,
     )
-    # from the first call to the last: the workers' start-up is not Amazon's
-    times = [c["time"] for c in log["calls"] if c["operation"] == "confirmShipment"]
-    window = max(times) - min(times) if times else seconds
     allowed = CONFIRM_BURST + CONFIRM_RATE * SCALE * window
     limited.stop()
     # the workers' own pace: the same transmissions again, Amazon unlimited
@@ -186,20 +195,8 @@ def shipments_run(db, first):
         db,
     )
     done(worker(db, WORKER_ACTION="enqueue", START_AT=time.time()))
-    started = time.perf_counter()
-    processes = [
-        worker(db, WORKER_ACTION="jobs", JOBS_SECONDS=3600, TIME_SCALE=1e6)
-        for _ in range(2)
-    ]
-    for process in processes:
-        done(process)
-    fast_seconds = time.perf_counter() - started
-    fast_log = fast.call_log()
-    fast_calls = fast_log["by_operation"].get("confirmShipment", 0)
-    fast_times = [
-        c["time"] for c in fast_log["calls"] if c["operation"] == "confirmShipment"
-    ]
-    fast_window = max(fast_times) - min(fast_times) if fast_times else fast_seconds
+    fast_seconds = run_jobs(db, 2, TIME_SCALE=1e6)
+    fast_calls, fast_window = confirm_calls(fast.call_log(), fast_seconds)
     fast.stop()
     return {
         "deliveries": shipped["pickings"],

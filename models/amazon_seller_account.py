@@ -1233,13 +1233,8 @@ class AmazonSellerAccount(models.Model):
         the page's writes (the orders in error are fetched by a job of their
         own), so no lock of this job waits for Amazon.
         """
-        self.ensure_one()
-        if self.state != "linked":
+        if not self._amazon_job_begin():
             return "not linked"
-        if not self._amazon_lock():
-            raise jobs.retry_later(
-                self.env._("Another import of the account is running."), 30
-            )
         if self._amazon_import_moved_since():
             # looked at again in a new transaction, which sees the position
             raise jobs.retry_later(self.env._("The import moved on meanwhile."), 1)
@@ -1265,20 +1260,11 @@ class AmazonSellerAccount(models.Model):
         except (ThrottledError, TransientError) as error:
             # Amazon's pace or a short outage: the same page again later
             raise self._amazon_job_later(error, client) from error
-        except RequestError as error:
-            if token and error.status == 400:
-                self._amazon_restart_window()  # an expired pagination token
-                self._amazon_enqueue_import()
-                return "restarted"
-            self._amazon_record_import_error(error)
-            return "error"
-        except AuthError as error:
-            self._amazon_record_import_error(error)
-            self._amazon_handle_auth_error(error)
-            return "error"
         except (SpApiError, AmazonEndpointError, AmazonSecretError) as error:
-            self._amazon_record_import_error(error)
-            return "error"
+            result = self._amazon_import_failed(error, token)
+            if result == "restarted":
+                self._amazon_enqueue_import()
+            return result
         outcomes = self.env["amazon.seller.order"]._amazon_process_payloads(
             self, page.orders, stop_on_conflict=True
         )
@@ -1296,6 +1282,31 @@ class AmazonSellerAccount(models.Model):
         self._amazon_enqueue_retry_errors()
         return "done"
 
+    def _amazon_job_begin(self):
+        """Start a job of this account's import: False when the account is
+        not linked; postponed while another run holds the import lock."""
+        self.ensure_one()
+        if self.state != "linked":
+            return False
+        if not self._amazon_lock():
+            raise jobs.retry_later(
+                self.env._("Another import of the account is running."), 30
+            )
+        return True
+
+    def _amazon_import_failed(self, error, token):
+        """An import run refused by Amazon or stopped by the set-up: an
+        expired pagination token starts the window over ("restarted", none
+        of the orders imported is lost); the rest is recorded on the account
+        ("error")."""
+        if isinstance(error, RequestError) and token and error.status == 400:
+            self._amazon_restart_window()
+            return "restarted"
+        self._amazon_record_import_error(error)
+        if isinstance(error, AuthError):
+            self._amazon_handle_auth_error(error)
+        return "error"
+
     def _amazon_job_later(self, error, client):
         """The exception that postpones this job after ``error`` (Amazon's
         rate limit, or an outage)."""
@@ -1311,13 +1322,8 @@ class AmazonSellerAccount(models.Model):
     def _amazon_job_retry_errors(self):
         """Job: fetch the orders in error that are due again (growing
         delays), under the account's import lock."""
-        self.ensure_one()
-        if self.state != "linked":
+        if not self._amazon_job_begin():
             return "not linked"
-        if not self._amazon_lock():
-            raise jobs.retry_later(
-                self.env._("Another import of the account is running."), 30
-            )
         client = None
         try:
             with self._amazon_client(max_retries=2) as client:
@@ -1325,8 +1331,7 @@ class AmazonSellerAccount(models.Model):
         except (ThrottledError, TransientError) as error:
             raise self._amazon_job_later(error, client) from error
         except (SpApiError, AmazonEndpointError, AmazonSecretError) as error:
-            self._amazon_record_import_error(error)
-            return "error"
+            return self._amazon_import_failed(error, None)
         return "done"
 
     def _amazon_import_window(self, deadline):
@@ -1349,19 +1354,10 @@ class AmazonSellerAccount(models.Model):
                     if page.next_token and time.monotonic() >= deadline:
                         return "partial"  # resumes from the saved token
                 self._amazon_retry_errors(client)
-        except RequestError as error:
-            if token and error.status == 400:
-                self._amazon_restart_window()  # an expired pagination token
-                return "partial"
-            self._amazon_record_import_error(error)
-            return "error"
-        except AuthError as error:
-            self._amazon_record_import_error(error)
-            self._amazon_handle_auth_error(error)
-            return "error"
         except (SpApiError, AmazonEndpointError, AmazonSecretError) as error:
-            self._amazon_record_import_error(error)
-            return "error"
+            result = self._amazon_import_failed(error, token)
+            # after a restart, the next run starts the window over
+            return "partial" if result == "restarted" else result
         self._amazon_sync_done()
         return "done"
 
