@@ -79,3 +79,31 @@ def forget_page_memo():
     memo = _PAGE_MEMO.get()
     if memo is not None:
         memo.clear()
+
+
+#: FBA sale orders of a chunk of a page, delivered together (see
+#: :func:`deferred_fba_deliveries`)
+_FBA_DELIVERIES = ContextVar("amazon_fba_deliveries", default=None)
+
+
+@contextmanager
+def deferred_fba_deliveries():
+    """Collect the FBA sale orders delivered inside the block: yields the
+    list of their ids, to be delivered together once the block is done (one
+    validation of many deliveries costs much less than many of one)."""
+    ids = []
+    token = _FBA_DELIVERIES.set(ids)
+    try:
+        yield ids
+    finally:
+        _FBA_DELIVERIES.reset(token)
+
+
+def defer_fba_delivery(sale_orders):
+    """True when ``sale_orders`` are delivered later, with the others of
+    their chunk (inside :func:`deferred_fba_deliveries`)."""
+    ids = _FBA_DELIVERIES.get()
+    if ids is None:
+        return False
+    ids.extend(sale_orders.ids)
+    return True

@@ -28,7 +28,12 @@ from ..matching.buyer import buyer_values
 from ..redact import buyer_data_guard, db_error_text, describe_db_error
 from ..spapi import AmazonOrder, SpApiError, format_date
 from ..spapi.shipments import OrderFulfilment, fulfilment_feed
-from ..utils import commit_progress, forget_page_memo, page_memo
+from ..utils import (
+    commit_progress,
+    deferred_fba_deliveries,
+    forget_page_memo,
+    page_memo,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -37,6 +42,9 @@ SHIPMENT_KINDS = ("confirm_shipment", "fulfilment_feed")
 #: Amazon statuses of a merchant order still (partly) to ship
 UNSHIPPED = ("UNSHIPPED", "PARTIALLY_SHIPPED")
 TRACKING_SEPARATORS = re.compile(r"[\s,;]+")
+#: orders of a page processed together in one savepoint (a failure makes
+#: the chunk's orders run again one by one)
+CHUNK_SIZE = 25
 
 
 class AmazonSellerOrder(models.Model):
@@ -330,8 +338,11 @@ class AmazonSellerOrder(models.Model):
         """Process one page of raw Amazon orders of ``account``.
 
         Returns a Counter of outcomes (imported, review, waiting, error, ...).
-        One bad order never stops the others: each runs in a savepoint and a
-        failure is recorded on its binding, to be fetched again later.
+        One bad order never stops the others: the orders go through in
+        chunks, each in a savepoint (:meth:`_amazon_process_chunk`); when one
+        of a chunk fails, each of its orders runs again in a savepoint of its
+        own and a failure is recorded on its binding, to be fetched again
+        later.
 
         ``stop_on_conflict``: a page that is one transaction (a job) stops at
         the first order another process changed the same data for (e.g. the
@@ -358,14 +369,87 @@ class AmazonSellerOrder(models.Model):
                 },
             )
             outcomes = Counter()
-            for order_id, order, raw, error in entries:
-                outcome = self._amazon_process_entry(
-                    account, bindings, order_id, order, raw, error, products
-                )
-                outcomes[outcome] += 1
-                if stop_on_conflict and outcome == "conflict":
+            for chunk in self._amazon_chunks(entries, bindings):
+                results = self._amazon_process_chunk(account, bindings, chunk, products)
+                if results is None:  # one of them failed: each on its own
+                    results = []
+                    for order_id, order, raw, error in chunk:
+                        outcome = self._amazon_process_entry(
+                            account, bindings, order_id, order, raw, error, products
+                        )
+                        results.append(outcome)
+                        if stop_on_conflict and outcome == "conflict":
+                            break
+                outcomes.update(results)
+                if stop_on_conflict and "conflict" in results:
                     break
             return outcomes
+
+    @api.model
+    def _amazon_chunks(self, entries, bindings):
+        """The page's entries in page order, in chunks of up to
+        ``CHUNK_SIZE`` that go through together; an entry likely to fail (no
+        id, unreadable, or its last attempt failed) is a chunk of its own, so
+        that it never makes the others run twice."""
+        chunk = []
+        for entry in entries:
+            order_id, _order, _raw, error = entry
+            binding = bindings.get(order_id, self.browse()) if order_id else None
+            if binding is None or error or binding.state == "error":
+                if chunk:
+                    yield chunk
+                    chunk = []
+                yield [entry]
+                continue
+            chunk.append(entry)
+            if len(chunk) == CHUNK_SIZE:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+    @api.model
+    def _amazon_process_chunk(self, account, bindings, chunk, products):
+        """The orders of ``chunk`` in one savepoint, their FBA deliveries
+        validated together: what they write is flushed once for them all,
+        which costs far less than once per order.
+
+        Returns their outcomes, or None when one of them failed: then nothing
+        of the chunk is kept, and :meth:`_amazon_process_payloads` processes
+        each order again in a savepoint of its own, where a failure is
+        recorded on the order's binding.
+        """
+        if len(chunk) < 2:
+            return None
+        known = dict(bindings)
+        try:
+            with self.env.cr.savepoint():
+                with deferred_fba_deliveries() as fba_orders:
+                    results = []
+                    for order_id, order, raw, _error in chunk:
+                        binding, outcome = self._amazon_bind(
+                            account, bindings.get(order_id, self.browse()), order
+                        )
+                        if binding:
+                            bindings[order_id] = binding
+                            outcome = binding._amazon_apply(order, raw, products)
+                        results.append(outcome)
+                if fba_orders:  # valued in the account's company, as alone
+                    self.env["sale.order"].with_company(account.company_id).browse(
+                        fba_orders
+                    )._amazon_deliver_fba()
+        except Exception as exc:  # noqa: BLE001 - each order is processed again
+            _logger.info(
+                "Amazon account %s: %s orders processed again one by one (%s)",
+                account.id,
+                len(chunk),
+                self._amazon_log_text(exc),
+            )
+            bindings.clear()
+            bindings.update(known)
+            forget_page_memo()
+            return None
+        return results
 
     @api.model
     def _amazon_parse(self, payload):
@@ -597,8 +681,6 @@ class AmazonSellerOrder(models.Model):
         if not unknown_sku:  # an unknown article waits for review as a quotation
             sale_order.action_confirm()
             sale_order.date_order = order.purchase_date
-            if order.is_fba:
-                sale_order._amazon_deliver_fba()
         Partner._amazon_note_match(account, sale_order, match, review)
         total_notes = sale_order._amazon_check_total(order)
         notes += total_notes
@@ -619,8 +701,10 @@ class AmazonSellerOrder(models.Model):
             )
         )
         if order.is_fba and sale_order.state == "sale":
-            # Amazon shipped it: invoiced now (per the account's policy)
-            sale_order.picking_ids._amazon_mark_to_invoice()
+            # Amazon shipped it: delivered, and invoiced per the account's
+            # policy (once the delivery knows its binding: no message to the
+            # buyer, who hears from Amazon only)
+            sale_order._amazon_deliver_fba()
         if notes:
             self._amazon_schedule_review(reason)
         return state

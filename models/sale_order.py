@@ -3,7 +3,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError
 
 from ..exceptions import AmazonImportError
-from ..utils import page_memoized
+from ..utils import defer_fba_delivery, page_memoized
 
 #: the binding's data: never written through the sale order
 AMAZON_FIELDS = frozenset(
@@ -219,7 +219,11 @@ class SaleOrder(models.Model):
         return values
 
     def _amazon_deliver_fba(self):
-        """Amazon already shipped FBA orders: mark their delivery done."""
+        """Amazon already shipped FBA orders: mark their delivery done (with
+        the other FBA orders of the chunk of a page being imported, see
+        :meth:`amazon.seller.order._amazon_process_chunk`)."""
+        if defer_fba_delivery(self):
+            return
         pickings = self.picking_ids.filtered(
             lambda p: p.state not in ("done", "cancel")
         )

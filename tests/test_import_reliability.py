@@ -191,6 +191,149 @@ class TestImportReliability(AmazonImportCommon):
         self.assertTrue(record.reason)
         self.assertTrue(record.sudo().payload)
 
+    def _mixed_orders(self, prefix):
+        """Five orders, the odd ones shipped by Amazon (FBA)."""
+        return [
+            f.order(
+                f"{prefix}-{n:07d}",
+                [f.item("SKU-TASSE", 12.90)],
+                status="SHIPPED" if n % 2 else "UNSHIPPED",
+                fulfilled_by="AMAZON" if n % 2 else "MERCHANT",
+            )
+            for n in range(1, 6)
+        ]
+
+    def test_page_goes_through_together(self):
+        """Orders that go through are processed together: one savepoint for
+        the chunk, one validation for its FBA deliveries, in the account's
+        company whatever the company of the user running the import."""
+        self.account.invoice_policy = "ship"
+        other = self.env["res.company"].create({"name": "Andere Firma GmbH"})
+        self.env.user.company_ids |= other
+        # the user works in the other company, the account's one also allowed
+        account = self.account.with_context(
+            allowed_company_ids=[other.id, self.account.company_id.id]
+        )
+        self.assertEqual(account.env.company, other)
+        Picking = type(self.env["stock.picking"])
+        validated = []
+        action_done = Picking._action_done
+
+        def counting(pickings):
+            validated.append((len(pickings), pickings.env.company))
+            return action_done(pickings)
+
+        Binding = type(self.env["amazon.seller.order"])
+        with (
+            patch.object(Picking, "_action_done", counting),
+            patch.object(
+                Binding, "_amazon_process_entry", side_effect=AssertionError
+            ) as one_by_one,
+        ):
+            self.sim.add_orders(self._mixed_orders("302-7100000"))
+            self.clock.advance(180)
+            account.last_sync = False
+            account._amazon_import_orders()
+        one_by_one.assert_not_called()
+        self.assertEqual(
+            validated,
+            [(3, self.account.company_id)],
+            "the 3 FBA deliveries in one validation, in the account's company",
+        )
+        sale_orders = self._sale_orders()
+        self.assertEqual(len(sale_orders), 5)
+        fba = sale_orders.filtered(lambda so: so.amazon_fulfillment_channel == "fba")
+        self.assertEqual(len(fba), 3)
+        self.assertEqual(set(fba.picking_ids.mapped("state")), {"done"})
+        self.assertEqual(fba.order_line.mapped("qty_delivered"), [1.0] * 3)
+        self.assertEqual(
+            set(fba.picking_ids.mapped("amazon_invoice_pending")),
+            {True},
+            "invoiced on shipment: Amazon shipped them",
+        )
+        fbm = (sale_orders - fba).picking_ids
+        self.assertNotIn("done", fbm.mapped("state"))
+        self.assertFalse(any(fbm.mapped("amazon_invoice_pending")))
+
+    def test_failing_batch_delivery(self):
+        """The chunk's FBA deliveries fail together (one of them cannot be
+        validated): each order runs again alone; the others are delivered."""
+        Picking = type(self.env["stock.picking"])
+        action_done = Picking._action_done
+
+        def refusing(pickings):
+            if len(pickings) > 1:
+                raise UserError("Lot required")
+            return action_done(pickings)
+
+        with (
+            patch.object(Picking, "_action_done", refusing),
+            mute_logger(*IMPORT_LOGGERS),
+        ):
+            self._import(*self._mixed_orders("302-7300000"))
+        sale_orders = self._sale_orders()
+        self.assertEqual(len(sale_orders), 5, "each imported once")
+        fba = sale_orders.filtered(lambda so: so.amazon_fulfillment_channel == "fba")
+        self.assertEqual(set(fba.picking_ids.mapped("state")), {"done"})
+        bindings = self.env["amazon.seller.order"].search(
+            [("account_id", "=", self.account.id)]
+        )
+        self.assertEqual(set(bindings.mapped("state")), {"imported"})
+
+    def test_failing_order_inside_a_chunk(self):
+        """An order failing after the chunk's others were processed: the
+        chunk runs again order by order; the others are imported once (FBA
+        deliveries done), the failing one is in error with nothing left of
+        it."""
+        orders = self._mixed_orders("302-7200000")
+        failing = orders[2]["orderId"]  # an FBA order, in the middle
+        SaleOrder = type(self.env["sale.order"])
+        check_total = SaleOrder._amazon_check_total
+
+        def failing_check(sale_order, order):
+            if order.order_id == failing:
+                raise UserError("broken")
+            return check_total(sale_order, order)
+
+        Binding = type(self.env["amazon.seller.order"])
+        process_chunk = Binding._amazon_process_chunk
+        chunks = []
+
+        def recording(model, account, bindings, chunk, products):
+            result = process_chunk(model, account, bindings, chunk, products)
+            chunks.append((len(chunk), result))
+            return result
+
+        with (
+            patch.object(SaleOrder, "_amazon_check_total", failing_check),
+            patch.object(Binding, "_amazon_process_chunk", recording),
+            mute_logger(*IMPORT_LOGGERS),
+        ):
+            self._import(*orders)
+        self.assertEqual(chunks, [(5, None)], "tried together, then one by one")
+        sale_orders = self._sale_orders()
+        self.assertEqual(
+            sorted(sale_orders.mapped("client_order_ref")),
+            sorted(o["orderId"] for o in orders if o["orderId"] != failing),
+        )
+        fba = sale_orders.filtered(lambda so: so.amazon_fulfillment_channel == "fba")
+        self.assertEqual(len(fba), 2)
+        self.assertEqual(set(fba.picking_ids.mapped("state")), {"done"})
+        bindings = self.env["amazon.seller.order"].search(
+            [("account_id", "=", self.account.id)]
+        )
+        self.assertEqual(len(bindings), 5, "one binding per order, none twice")
+        record = self._record(failing)
+        self.assertEqual(record.state, "error")
+        self.assertFalse(record.sale_order_id)
+        self.assertFalse(
+            self.env["sale.order"].search([("client_order_ref", "=", failing)])
+        )
+        self.assertEqual(
+            bindings.filtered(lambda b: b.state == "imported").mapped("sale_order_id"),
+            sale_orders,
+        )
+
     def test_cron_runs_every_linked_account(self):
         self.sim.add_orders(self._orders(2))
         self.clock.advance(180)
