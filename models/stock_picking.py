@@ -130,6 +130,18 @@ class StockPicking(models.Model):
         if others or not amazon:
             super(StockPicking, others)._send_confirmation_email()
 
+    def message_post_with_source(self, source_ref, **kwargs):
+        # the delivery e-mail (Inventory settings, "Email Confirmation"):
+        # not to the buyer of an Amazon order, even a customer matched to a
+        # partner with an e-mail address
+        if self.env.context.get("amazon_no_customer_message") and isinstance(
+            source_ref, models.BaseModel
+        ):
+            templates = self.mapped("company_id.stock_mail_confirmation_template_id")
+            if source_ref._name == templates._name and source_ref in templates:
+                return self.env["mail.message"]
+        return super().message_post_with_source(source_ref, **kwargs)
+
     def _amazon_not_amazon(self):
         return self.filtered(lambda p: not p.sudo().amazon_binding_id)
 

@@ -728,6 +728,55 @@ class TestShippingInSight(ShipmentCommon):
         self.assertTrue(record.tracking_mismatch)
         self.assertEqual(record.state, "imported", "no review for a shipped order")
 
+    def test_no_delivery_mail_to_amazon_buyers(self):
+        """Inventory's "Email Confirmation" mails the customer when a delivery
+        is validated; not the customer of an Amazon order (FBM or FBA), even
+        one with an e-mail address, but still the shop's own customers."""
+        self.env.company.stock_move_email_validation = True
+        template = self.env.company.stock_mail_confirmation_template_id
+        self.assertTrue(template)
+        fbm = self._fbm_order("302-6200000-0000011")
+        known = fbm.sale_order_id.partner_id  # the shop knows the buyer's address
+        known.email = "erika@example.com"
+        fba_id = "302-6200000-0000012"
+        self._import(
+            f.order(
+                fba_id,
+                [f.item("SKU-TASSE", 12.90)],
+                status="SHIPPED",
+                fulfilled_by="AMAZON",
+            )
+        )
+        fba = self._record(fba_id)
+        self.assertEqual(fba.sale_order_id.partner_id, known)
+        self._validate(fbm.sale_order_id.picking_ids, tracking=DHL_TRACKING)
+        own = self.env["stock.picking"].create(
+            {
+                "picking_type_id": fbm.sale_order_id.picking_ids.picking_type_id.id,
+                "partner_id": known.id,
+                "location_id": fbm.sale_order_id.picking_ids.location_id.id,
+                "location_dest_id": self.env.ref("stock.stock_location_customers").id,
+            }
+        )
+        self.env["stock.move"].create(
+            {
+                "product_id": self.mug.id,
+                "product_uom_qty": 1,
+                "picking_id": own.id,
+                "location_id": own.location_id.id,
+                "location_dest_id": own.location_dest_id.id,
+            }
+        )
+        own.action_confirm()
+        self._validate(own)
+        pickings = (fbm | fba).sale_order_id.picking_ids | own
+        self.assertEqual(set(pickings.mapped("state")), {"done"})
+        mails = self.env["mail.message"].search(
+            [("model", "=", "stock.picking"), ("res_id", "in", pickings.ids)]
+        )
+        mailed = mails.filtered(lambda m: known in m.partner_ids)
+        self.assertEqual(mailed.mapped("res_id"), own.ids)
+
     def test_no_text_message_or_mail_to_amazon_buyers(self):
         """Odoo texts the customer when a delivery is validated (stock_sms);
         Amazon's buyers are contacted through Amazon only."""
