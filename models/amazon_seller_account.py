@@ -185,7 +185,11 @@ class AmazonSellerAccount(models.Model):
     )
     incoterm_id = fields.Many2one("account.incoterms", string="Delivery Terms")
     carrier_id = fields.Many2one(
-        "delivery.carrier", string="Shipping Method", check_company=True
+        "delivery.carrier",
+        string="Shipping Method",
+        check_company=True,
+        help="Set on the orders you ship yourself (FBM). Orders Amazon ships "
+        "(FBA) get none, so that no label is booked for them.",
     )
     order_tag_ids = fields.Many2many(
         "crm.tag",

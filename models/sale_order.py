@@ -149,7 +149,8 @@ class SaleOrder(models.Model):
             "pricelist_id": self._amazon_pricelist(account, order.currency).id,
             "payment_term_id": account.payment_term_id.id,
             "incoterm": account.incoterm_id.id,
-            "carrier_id": account.carrier_id.id,
+            # Amazon ships FBA orders: no label booked with our carrier
+            "carrier_id": not order.is_fba and account.carrier_id.id,
             "tag_ids": [Command.set(account.order_tag_ids.ids)],
             "source_id": account.source_id.id,
             "team_id": account.team_id.id,

@@ -218,6 +218,8 @@ class TestOrderImport(AmazonImportCommon):
         )
 
     def test_fba_order(self):
+        carrier = self.env.ref("delivery.free_delivery_carrier")
+        self.account.carrier_id = carrier
         self._import(
             f.order(
                 "302-0000010-0000010",
@@ -232,6 +234,12 @@ class TestOrderImport(AmazonImportCommon):
         self.assertEqual(so.warehouse_id, self.account.fba_warehouse_id)
         self.assertEqual(so.picking_ids.state, "done")
         self.assertEqual(so.order_line.qty_delivered, 1)
+        # Amazon shipped it: no label with the shop's carrier
+        self.assertFalse(so.carrier_id)
+        self.assertFalse(so.picking_ids.carrier_id)
+        self._import(f.order("302-0000010-0000099", [f.item("SKU-TASSE", 12.90, 1)]))
+        fbm = self._record("302-0000010-0000099").sale_order_id
+        self.assertEqual(fbm.carrier_id, carrier, "the shop ships FBM orders")
 
     def test_fba_unshipped_and_pending_wait(self):
         self._import(
