@@ -35,6 +35,33 @@ run_mode() {  # mode orders [extra env]
 for mode in "${modes[@]}"; do
     case "$mode" in
         floor) run_mode floor "${BENCH_ORDERS:-1000}" ;;
+        ratio)  # floor and import alternately, BENCH_ROUNDS times: the median ratio
+            for round in $(seq "${BENCH_ROUNDS:-3}"); do
+                for part in floor import; do
+                    run_mode "$part" "${BENCH_ORDERS:-1000}"
+                    cp "$ROOT/bench/results/$part.json" "$ROOT/bench/results/ratio-$part-$round.json"
+                done
+            done
+            "$PY" - "$ROOT/bench/results" "${BENCH_ROUNDS:-3}" <<'PY' | tee "$ROOT/bench/results/ratio.json"
+import json, pathlib, statistics, sys
+d, rounds = pathlib.Path(sys.argv[1]), int(sys.argv[2])
+cpu = lambda r: r["cpu_odoo_seconds"] + r["cpu_postgres_seconds"]
+runs = []
+for n in range(1, rounds + 1):
+    floor = json.loads((d / f"ratio-floor-{n}.json").read_text())
+    imp = json.loads((d / f"ratio-import-{n}.json").read_text())
+    runs.append({
+        "floor_seconds": floor["seconds"], "import_seconds": imp["seconds"],
+        "ratio": round(imp["seconds"] / floor["seconds"], 3),
+        "cpu_ratio": round(cpu(imp) / cpu(floor), 3),
+    })
+print(json.dumps({
+    "mode": "ratio", "rounds": runs,
+    "median_ratio": round(statistics.median(r["ratio"] for r in runs), 3),
+    "median_cpu_ratio": round(statistics.median(r["cpu_ratio"] for r in runs), 3),
+}))
+PY
+            ;;
         import) run_mode import "${BENCH_ORDERS:-1000}" ;;
         memory)  # the simulator in its own process: the peak RSS is Odoo's alone
             count="${BENCH_MEMORY_ORDERS:-10000}"
