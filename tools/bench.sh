@@ -141,7 +141,7 @@ PY
         *) echo "unknown benchmark $mode"; exit 2 ;;
     esac
 done
-if [ -f "$ROOT/bench/results/floor.json" ] && [ -f "$ROOT/bench/results/import.json" ]; then
+if [[ " ${modes[*]} " =~ " "(floor|import)" " ]] && [ -f "$ROOT/bench/results/floor.json" ] && [ -f "$ROOT/bench/results/import.json" ]; then
     "$PY" - "$ROOT/bench/results" <<'PY'
 import json, sys, pathlib
 d = pathlib.Path(sys.argv[1])
