@@ -6,6 +6,8 @@ from contextvars import ContextVar
 
 from odoo import modules
 
+from .jobs import in_job
+
 #: lookups made once per page of an import (see :func:`page_memo`)
 _PAGE_MEMO = ContextVar("amazon_page_memo", default=None)
 
@@ -17,7 +19,7 @@ def can_commit(env):
     Tests that go through the real commit path use Odoo's registry test
     mode, whose cursors (``TestCursor``) turn commits into savepoints.
     """
-    if env.context.get("job_uuid"):
+    if in_job(env):
         return False
     if not modules.module.current_test:
         return True

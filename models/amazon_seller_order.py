@@ -373,15 +373,16 @@ class AmazonSellerOrder(models.Model):
                 results = self._amazon_process_chunk(account, bindings, chunk, products)
                 if results is None:  # one of them failed: each on its own
                     results = []
-                    for order_id, order, raw, error in chunk:
-                        outcome = self._amazon_process_entry(
-                            account, bindings, order_id, order, raw, error, products
+                    for entry in chunk:
+                        results.append(
+                            self._amazon_process_entry(
+                                account, bindings, *entry, products
+                            )
                         )
-                        results.append(outcome)
-                        if stop_on_conflict and outcome == "conflict":
+                        if stop_on_conflict and results[-1] == "conflict":
                             break
                 outcomes.update(results)
-                if stop_on_conflict and "conflict" in results:
+                if stop_on_conflict and outcomes["conflict"]:
                     break
             return outcomes
 
@@ -425,15 +426,12 @@ class AmazonSellerOrder(models.Model):
         try:
             with self.env.cr.savepoint():
                 with deferred_fba_deliveries() as fba_orders:
-                    results = []
-                    for order_id, order, raw, _error in chunk:
-                        binding, outcome = self._amazon_bind(
-                            account, bindings.get(order_id, self.browse()), order
+                    results = [
+                        self._amazon_process_order(
+                            account, bindings, order_id, order, raw, products
                         )
-                        if binding:
-                            bindings[order_id] = binding
-                            outcome = binding._amazon_apply(order, raw, products)
-                        results.append(outcome)
+                        for order_id, order, raw, _error in chunk
+                    ]
                 if fba_orders:  # valued in the account's company, as alone
                     self.env["sale.order"].with_company(account.company_id).browse(
                         fba_orders
@@ -472,16 +470,13 @@ class AmazonSellerOrder(models.Model):
                 "Amazon account %s: an order without id was skipped", account.id
             )
             return "invalid"
-        binding = bindings.get(order_id, self.browse())
         try:
             with self.env.cr.savepoint():
                 if error:
                     raise error
-                binding, outcome = self._amazon_bind(account, binding, order)
-                if binding:
-                    bindings[order_id] = binding  # the page sees it from now on
-                    outcome = binding._amazon_apply(order, raw, products)
-                return outcome
+                return self._amazon_process_order(
+                    account, bindings, order_id, order, raw, products
+                )
         except Exception as exc:  # noqa: BLE001 - recorded on the order, never lost
             # what the order created is rolled back: the page looks up again
             forget_page_memo()
@@ -496,6 +491,18 @@ class AmazonSellerOrder(models.Model):
             if isinstance(exc, psycopg2.errors.TransactionRollbackError):
                 return "conflict"  # fetched again at once, in a new snapshot
             return "error"
+
+    @api.model
+    def _amazon_process_order(self, account, bindings, order_id, order, raw, products):
+        """One parsed order of a page (inside a savepoint); returns its
+        outcome."""
+        binding, outcome = self._amazon_bind(
+            account, bindings.get(order_id, self.browse()), order
+        )
+        if binding:
+            bindings[order_id] = binding  # the page sees it from now on
+            outcome = binding._amazon_apply(order, raw, products)
+        return outcome
 
     @api.model
     def _amazon_bind(self, account, binding, order):
